@@ -1,0 +1,142 @@
+// The demo app: the original MicroWebSrv2 main.py, ported. The same file runs on a board (uploaded as
+// its boot code) and on the Node shim (`npm start`). Plain ES5, as Espruino runs it.
+//
+// Settings come from a global DEMO_CONFIG when the loader defines one (npm start sets the port):
+//   { port: 8080, rootPath: 'www', embedded: true }
+
+var mws2lib = require('MicroWebSrv2');
+var MicroWebSrv2 = mws2lib.MicroWebSrv2;
+var WebRoute = mws2lib.WebRoute;
+var GET = mws2lib.GET;
+var POST = mws2lib.POST;
+
+var config = typeof DEMO_CONFIG !== 'undefined' ? DEMO_CONFIG : {};
+
+// ---- Routes ----
+
+WebRoute(GET, '/test-redir', function (microWebSrv2, request) {
+  request.Response.ReturnRedirect('/test.pdf');
+});
+
+WebRoute(GET, '/test-post', 'TestPost1/2', function (microWebSrv2, request) {
+  var address = request.UserAddress[0] || 'unknown';
+  request.Response.ReturnOk(
+    '<!DOCTYPE html><html><head><title>POST 1/2</title>' +
+    '<link rel="stylesheet" href="/style.css"></head><body>' +
+    '<h2>MicroWebSrv2 - POST 1/2</h2>' +
+    'User address: ' + MicroWebSrv2.HTMLEscape(address) + '<br />' +
+    '<form action="/test-post" method="post">' +
+    'First name: <input type="text" name="firstname"><br />' +
+    'Last name: <input type="text" name="lastname"><br />' +
+    '<input type="submit" value="OK">' +
+    '</form></body></html>');
+});
+
+WebRoute(POST, '/test-post', 'TestPost2/2', function (microWebSrv2, request) {
+  var data = request.GetPostedURLEncodedForm();
+  if (data.firstname === undefined || data.lastname === undefined) {
+    request.Response.ReturnBadRequest();
+    return;
+  }
+  request.Response.ReturnOk(
+    '<!DOCTYPE html><html><head><title>POST 2/2</title>' +
+    '<link rel="stylesheet" href="/style.css"></head><body>' +
+    '<h2>MicroWebSrv2 - POST 2/2</h2>' +
+    'You have posted:<br />' +
+    'First name: ' + MicroWebSrv2.HTMLEscape(data.firstname) + '<br />' +
+    'Last name: ' + MicroWebSrv2.HTMLEscape(data.lastname) + '<br />' +
+    '</body></html>');
+});
+
+// A JSON API route with arguments: all-digit values arrive as integers.
+WebRoute(GET, '/api/args/<id>/<name>', 'apiArgs', function (microWebSrv2, request, args) {
+  request.Response.ReturnOkJSON({
+    id: args.id,
+    name: args.name,
+    query: request.QueryParams,
+    path: mws2lib.PathFromRoute('apiArgs', args),
+  });
+});
+
+// Answers after a delay, as a handler waiting for a sensor would.
+WebRoute(GET, '/api/later', function (microWebSrv2, request) {
+  setTimeout(function () {
+    request.Response.ReturnOkJSON({ answeredAfterMs: 100 });
+  }, 100);
+});
+
+// ---- Modules (each is a bundle of its own: a board uploads only the ones it uses) ----
+
+function loadOptionalModule(name) {
+  try {
+    return MicroWebSrv2.LoadModule(name);
+  } catch (e) {
+    console.log('Demo: module ' + name + ' not available (' + e.message + ')');
+    return null;
+  }
+}
+
+var pyhtmlMod = loadOptionalModule('PyhtmlTemplate');
+if (pyhtmlMod) {
+  pyhtmlMod.ShowDebug = true;
+  pyhtmlMod.SetGlobalVar('TestVar', 12345);
+}
+
+var chatSockets = [];
+
+function broadcastChat(text) {
+  for (var i = 0; i < chatSockets.length; i++) chatSockets[i].SendTextMessage(text);
+}
+
+function addressOf(webSocket) {
+  var address = webSocket.Request.UserAddress;
+  return address[0] ? address[0] + ':' + address[1] : 'guest';
+}
+
+function onWebSocketTextMsg(webSocket, msg) {
+  console.log('WebSocket text message: ' + msg);
+  webSocket.SendTextMessage('Received "' + msg + '"');
+}
+
+function onWebSocketBinaryMsg(webSocket, msg) {
+  console.log('WebSocket binary message: ' + msg.length + ' bytes');
+}
+
+function onWebSocketClosed(webSocket) {
+  console.log('WebSocket ' + addressOf(webSocket) + ' closed');
+}
+
+function onWebSocketChatTextMsg(webSocket, msg) {
+  broadcastChat('<' + addressOf(webSocket) + '> ' + msg);
+}
+
+function onWebSocketChatClosed(webSocket) {
+  var index = chatSockets.indexOf(webSocket);
+  if (index >= 0) chatSockets.splice(index, 1);
+}
+
+var wsMod = loadOptionalModule('WebSockets');
+if (wsMod) {
+  wsMod.OnWebSocketAccepted = function (microWebSrv2, webSocket) {
+    console.log('WebSocket accepted from ' + addressOf(webSocket) + ' on ' + webSocket.Request.Path);
+    if (webSocket.Request.Path.toLowerCase() === '/wschat') {
+      chatSockets.push(webSocket);
+      webSocket.OnTextMessage = onWebSocketChatTextMsg;
+      webSocket.OnClosed = onWebSocketChatClosed;
+      webSocket.SendTextMessage('<WELCOME ' + addressOf(webSocket) + '>');
+    } else {
+      webSocket.OnTextMessage = onWebSocketTextMsg;
+      webSocket.OnBinaryMessage = onWebSocketBinaryMsg;
+      webSocket.OnClosed = onWebSocketClosed;
+    }
+  };
+}
+
+// ---- The server ----
+
+var mws2 = new MicroWebSrv2();
+if (config.embedded !== false) mws2.SetEmbeddedConfig();
+mws2.NotFoundURL = '/';
+if (config.rootPath) mws2.RootPath = config.rootPath;
+mws2.BindAddress = ['0.0.0.0', config.port || 80];
+mws2.StartManaged();

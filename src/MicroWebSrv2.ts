@@ -1,0 +1,411 @@
+// The MicroWebSrv2 class: configuration (the original's properties and presets), start and stop,
+// logging, modules, and the fall-backs after routes (static files, OPTIONS).
+
+import { XAsyncSocketsPool } from './transport/XAsyncSocketsPool';
+import { Connection } from './transport/Connection';
+import { HttpSession } from './http/HttpSession';
+import { HttpRequest } from './http/HttpRequest';
+import { RequestParserLimits } from './http/RequestParser';
+import { reasonPhrase, statusPage } from './http/status';
+import { SERVER_HEADER } from './http/HttpResponse';
+import { FileBackend, FsBackend } from './files/FileBackend';
+import { addDefaultPage, resolveFile, serveStaticFile } from './files/StaticFiles';
+import { addMimeType, mimeTypeFromFilename } from './files/mime';
+import { htmlEscape } from './text/html';
+
+export interface MicroWebSrv2Module {
+  OnRequest?: (microWebSrv2: MicroWebSrv2, request: HttpRequest) => void;
+}
+
+/** Modules are global to every server instance, as in the original; kept in load order. */
+var loadedModules: { name: string; instance: MicroWebSrv2Module }[] = [];
+
+/** Built-in module bundles are stored under these names; user modules under their own. */
+var BUILTIN_MODULE_PREFIX = 'MicroWebSrv2.';
+
+var LOG_TYPE_NAMES = ['DEBUG', 'INFO', 'WARNING', 'ERROR'];
+
+function requireModule(name: string): any {
+  try {
+    var exported = require(name);
+    if (exported !== undefined) return exported;
+  } catch (e) {
+    // Not found under this name; the caller tries the next one.
+  }
+  return undefined;
+}
+
+function checkPositiveInt(value: any, name: string): number {
+  if (typeof value !== 'number' || value % 1 !== 0 || value <= 0) throw new Error(name + ' must be a positive integer');
+  return value;
+}
+
+export class MicroWebSrv2 {
+  static DEBUG = 0;
+  static INFO = 1;
+  static WARNING = 2;
+  static ERROR = 3;
+
+  private pool: XAsyncSocketsPool | null = null;
+  private managedPool = false;
+  private netServer: EspruinoServer | null = null;
+  private connectionCount = 0;
+  private sslOptions: { key: string; cert: string; ca?: string } | null = null;
+
+  private connQueueCapacity = 0;
+  private bufferSlotsCount = 0;
+  private bufferSlotSize = 0;
+  private keepAllocBufferSlots = true;
+  private maxRequestContentLength = 0;
+  private bindAddress: [string, number] = ['0.0.0.0', 80];
+  private rootPath = 'www';
+  private requestsTimeoutSec = 2;
+  private handlerTimeoutSec = 30;
+
+  NotFoundURL: string | null = null;
+  AllowAllOrigins = false;
+  CORSAllowAll = false;
+  OnLogging: ((microWebSrv2: MicroWebSrv2, msg: string, msgType: number) => void) | null = null;
+  /** Where RootPath files are read from. */
+  files: FileBackend = new FsBackend();
+
+  constructor() {
+    this.SetNormalConfig();
+  }
+
+  // ---- Static methods ----
+
+  /**
+   * Loads a module once for every server and returns its instance. Built-in modules are the bundles
+   * `MicroWebSrv2.WebSockets` and `MicroWebSrv2.PyhtmlTemplate` (upload the ones you use); any other
+   * name is `require`d as is and must export a class of that name (or be that class).
+   */
+  static LoadModule(modName: string): any {
+    if (typeof modName !== 'string' || !modName) throw new Error('LoadModule: modName must be a non-empty string');
+    for (var i = 0; i < loadedModules.length; i++) {
+      if (loadedModules[i].name === modName) return loadedModules[i].instance;
+    }
+    var exported = requireModule(BUILTIN_MODULE_PREFIX + modName);
+    if (exported === undefined) exported = requireModule(modName);
+    if (exported === undefined) {
+      throw new Error('LoadModule: module "' + modName + '" not found (is its bundle uploaded or added with Modules.addCached?)');
+    }
+    var ModuleClass = typeof exported === 'function' ? exported : exported[modName];
+    if (typeof ModuleClass !== 'function') throw new Error('LoadModule: "' + modName + '" does not export a class named ' + modName);
+    var instance = new ModuleClass();
+    loadedModules.push({ name: modName, instance: instance });
+    return instance;
+  }
+
+  static HTMLEscape(s: string): string {
+    if (typeof s !== 'string') throw new Error('HTMLEscape: s must be a string');
+    return htmlEscape(s);
+  }
+
+  static AddDefaultPage(filename: string): void {
+    addDefaultPage(filename);
+  }
+
+  static AddMimeType(ext: string, mimeType: string): void {
+    addMimeType(ext, mimeType);
+  }
+
+  static GetMimeTypeFromFilename(filename: string): string | null {
+    return mimeTypeFromFilename(filename);
+  }
+
+  // ---- Configuration ----
+
+  private checkNotRunning(what: string): void {
+    if (this.IsRunning) throw new Error('Cannot change ' + what + ' while the server is running');
+  }
+
+  get IsRunning(): boolean { return this.netServer !== null; }
+
+  get ConnQueueCapacity(): number { return this.connQueueCapacity; }
+  set ConnQueueCapacity(value: number) {
+    this.checkNotRunning('ConnQueueCapacity');
+    this.connQueueCapacity = checkPositiveInt(value, 'ConnQueueCapacity');
+  }
+
+  get BufferSlotsCount(): number { return this.bufferSlotsCount; }
+  set BufferSlotsCount(value: number) {
+    this.checkNotRunning('BufferSlotsCount');
+    this.bufferSlotsCount = checkPositiveInt(value, 'BufferSlotsCount');
+  }
+
+  /** Bytes per socket write and the longest request line accepted. */
+  get BufferSlotSize(): number { return this.bufferSlotSize; }
+  set BufferSlotSize(value: number) {
+    this.checkNotRunning('BufferSlotSize');
+    this.bufferSlotSize = checkPositiveInt(value, 'BufferSlotSize');
+  }
+
+  /** Kept for compatibility: Espruino allocates per use, there are no pre-allocated slots to keep. */
+  get KeepAllocBufferSlots(): boolean { return this.keepAllocBufferSlots; }
+  set KeepAllocBufferSlots(value: boolean) {
+    this.checkNotRunning('KeepAllocBufferSlots');
+    this.keepAllocBufferSlots = !!value;
+  }
+
+  get MaxRequestContentLength(): number { return this.maxRequestContentLength; }
+  set MaxRequestContentLength(value: number) {
+    this.checkNotRunning('MaxRequestContentLength');
+    this.maxRequestContentLength = checkPositiveInt(value, 'MaxRequestContentLength');
+  }
+
+  /** `[ip, port]`. Espruino listens on every interface, so only the port is used there. */
+  get BindAddress(): [string, number] { return [this.bindAddress[0], this.bindAddress[1]]; }
+  set BindAddress(value: [string, number]) {
+    this.checkNotRunning('BindAddress');
+    if (!value || typeof value[0] !== 'string' || typeof value[1] !== 'number' || value[1] < 0 || value[1] > 65535) {
+      throw new Error('BindAddress must be [ipAddress, port]');
+    }
+    this.bindAddress = [value[0], value[1]];
+  }
+
+  get IsSSLEnabled(): boolean { return this.sslOptions !== null; }
+
+  get RootPath(): string { return this.rootPath; }
+  set RootPath(value: string) {
+    this.checkNotRunning('RootPath');
+    if (typeof value !== 'string') throw new Error('RootPath must be a string');
+    this.rootPath = value;
+  }
+
+  get RequestsTimeoutSec(): number { return this.requestsTimeoutSec; }
+  set RequestsTimeoutSec(value: number) {
+    this.requestsTimeoutSec = checkPositiveInt(value, 'RequestsTimeoutSec');
+  }
+
+  /** Time a route handler has to answer (it may answer later, from a timer or a callback). */
+  get HandlerTimeoutSec(): number { return this.handlerTimeoutSec; }
+  set HandlerTimeoutSec(value: number) {
+    this.handlerTimeoutSec = checkPositiveInt(value, 'HandlerTimeoutSec');
+  }
+
+  /** Connections served at once: half the buffer slots, as the original (a receive and a send slot each). */
+  get MaxConnections(): number {
+    var count = Math.floor(this.bufferSlotsCount / 2);
+    return count > 0 ? count : 1;
+  }
+
+  private applyConfig(queue: number, slots: number, slotSize: number, maxContent: number): void {
+    this.checkNotRunning('the configuration');
+    this.connQueueCapacity = queue;
+    this.bufferSlotsCount = slots;
+    this.bufferSlotSize = slotSize;
+    this.keepAllocBufferSlots = true;
+    this.maxRequestContentLength = maxContent;
+  }
+
+  SetEmbeddedConfig(): void { this.applyConfig(8, 16, 1024, 16 * 1024); }
+  SetLightConfig(): void { this.applyConfig(64, 128, 1024, 512 * 1024); }
+  SetNormalConfig(): void { this.applyConfig(256, 512, 4 * 1024, 2 * 1024 * 1024); }
+  SetLargeConfig(): void { this.applyConfig(512, 2 * 1024, 16 * 1024, 8 * 1024 * 1024); }
+
+  // ---- SSL ----
+
+  /**
+   * Serves HTTPS. Stock Espruino firmware has a TLS client only: there this throws, saying so; on
+   * the Node shim, or a firmware that adds `tls.createServer`, it works. Files are read with `fs`.
+   */
+  EnableSSL(certFile: string, keyFile: string, caFile?: string | null): void {
+    this.checkNotRunning('SSL');
+    if (typeof certFile !== 'string' || !certFile || typeof keyFile !== 'string' || !keyFile) {
+      throw new Error('EnableSSL: certFile and keyFile must be non-empty strings');
+    }
+    var tls: EspruinoTls | undefined = requireModule('tls');
+    if (!tls || typeof tls.createServer !== 'function') {
+      throw new Error('EnableSSL: this Espruino firmware has no TLS server (require("tls") is client-only), so HTTPS cannot be served');
+    }
+    var fs = require('fs');
+    var cert = fs.readFileSync(certFile);
+    var key = fs.readFileSync(keyFile);
+    if (!cert || !key) throw new Error('EnableSSL: cannot read ' + (!cert ? certFile : keyFile));
+    var options: { key: string; cert: string; ca?: string } = { key: key, cert: cert };
+    if (caFile) {
+      var ca = fs.readFileSync(caFile);
+      if (!ca) throw new Error('EnableSSL: cannot read ' + caFile);
+      options.ca = ca;
+    }
+    this.sslOptions = options;
+    if (this.bindAddress[1] === 80) this.bindAddress[1] = 443;
+  }
+
+  DisableSSL(): void {
+    this.checkNotRunning('SSL');
+    this.sslOptions = null;
+    if (this.bindAddress[1] === 443) this.bindAddress[1] = 80;
+  }
+
+  // ---- Start and stop ----
+
+  /**
+   * Starts in a pool of its own, released by Stop(). Espruino runs one JavaScript thread, so
+   * `parllProcCount` and `procStackSize` are accepted for compatibility and have no effect.
+   */
+  StartManaged(parllProcCount?: number, procStackSize?: number): void {
+    if (this.IsRunning) throw new Error('The server is already running');
+    var pool = new XAsyncSocketsPool();
+    this.managedPool = true;
+    try {
+      this.StartInPool(pool);
+    } catch (e) {
+      this.managedPool = false;
+      throw e;
+    }
+  }
+
+  /** Starts in an existing pool (several servers, e.g. HTTP and HTTPS, may share one). */
+  StartInPool(pool: XAsyncSocketsPool): void {
+    if (this.IsRunning) throw new Error('The server is already running');
+    if (!pool || typeof pool.addConnection !== 'function') throw new Error('StartInPool: pool must be an XAsyncSocketsPool');
+    var self = this;
+    var onConnection = function (socket: EspruinoSocket) { self.accept(socket); };
+    var server: EspruinoServer;
+    if (this.sslOptions !== null) {
+      server = (require('tls') as EspruinoTls).createServer!(this.sslOptions, onConnection);
+    } else {
+      server = require('net').createServer(onConnection);
+    }
+    server.listen(this.bindAddress[1]);
+    this.pool = pool;
+    this.netServer = server;
+    pool.addListener(this);
+    this.Log('Server listening on ' + (this.sslOptions ? 'https' : 'http') + '://' + this.bindAddress[0] + ':' + this.bindAddress[1], MicroWebSrv2.INFO);
+  }
+
+  /** Stops listening and closes every connection; a managed pool is released. */
+  Stop(): void {
+    var server = this.netServer;
+    var pool = this.pool;
+    if (server === null || pool === null) return;
+    this.netServer = null;
+    this.pool = null;
+    try {
+      server.close();
+    } catch (e) {
+      this.logException('Closing the listening socket', e);
+    }
+    pool.closeConnectionsOf(this);
+    pool.removeListener(this);
+    if (this.managedPool) {
+      pool.StopWaitEvents();
+      this.managedPool = false;
+    }
+    this.Log('Server stopped', MicroWebSrv2.INFO);
+  }
+
+  private accept(socket: EspruinoSocket): void {
+    var pool = this.pool;
+    if (pool === null) {
+      socket.end();
+      return;
+    }
+    if (this.connectionCount >= this.MaxConnections) {
+      // Over capacity: answer 503 at once rather than leaving the client waiting.
+      var page = statusPage(503);
+      socket.write('HTTP/1.1 503 ' + reasonPhrase(503) + '\r\nServer: ' + SERVER_HEADER +
+        '\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: ' +
+        page.length + '\r\n\r\n' + page);
+      socket.end();
+      this.Log('Connection refused: ' + this.connectionCount + ' connections open (MaxConnections)', MicroWebSrv2.WARNING);
+      return;
+    }
+    this.connectionCount++;
+    var connection = pool.addConnection(socket, this.sslOptions !== null, this.bufferSlotSize, this);
+    new HttpSession(this, connection);
+  }
+
+  /** Called by the pool when a connection of this server is gone. */
+  onConnectionReleased(connection: Connection): void {
+    this.connectionCount--;
+  }
+
+  // ---- Logging ----
+
+  /** Logs through OnLogging when set; else prints INFO and above as `MWS2-<TYPE>> message`. */
+  Log(msg: any, msgType: number): void {
+    var text = String(msg);
+    if (this.OnLogging) {
+      try {
+        this.OnLogging(this, text, msgType);
+      } catch (e) {
+        console.log('MWS2-ERROR> OnLogging failed: ' + String((e && (e as any).message) || e));
+      }
+      return;
+    }
+    if (msgType === MicroWebSrv2.DEBUG) return;
+    console.log('MWS2-' + (LOG_TYPE_NAMES[msgType] || 'LOG') + '> ' + text);
+  }
+
+  /** Espruino's engine errors have no `name`; log what there is. */
+  logException(where: string, error: any): void {
+    var message = error && error.message !== undefined ? error.message : error;
+    this.Log(where + ' failed: ' + String(message), MicroWebSrv2.ERROR);
+  }
+
+  // ---- Files ----
+
+  /** Physical path of a URL path under RootPath (default page for a directory), or null. */
+  ResolvePhysicalPath(urlPath: string): string | null {
+    if (typeof urlPath !== 'string' || !urlPath) throw new Error('ResolvePhysicalPath: urlPath must be a non-empty string');
+    var file = resolveFile(this.files, this.rootPath, urlPath);
+    return file === null ? null : file.path;
+  }
+
+  // ---- Used by the HTTP sessions ----
+
+  parserLimits(): RequestParserLimits {
+    return {
+      maxRequestLineLength: this.bufferSlotSize,
+      // Two slots for the whole header section: a typical browser sends well under one.
+      maxHeaderBytes: this.bufferSlotSize * 2,
+      maxHeaderCount: 100,
+      maxContentLength: this.maxRequestContentLength,
+    };
+  }
+
+  /** Pipelined bytes a connection may hold while its current response is under way. */
+  maxPendingInput(): number {
+    return this.bufferSlotSize * 4;
+  }
+
+  /** Gives each module its OnRequest; true when one of them answered. */
+  runModules(request: HttpRequest): boolean {
+    for (var i = 0; i < loadedModules.length; i++) {
+      var module = loadedModules[i].instance;
+      if (typeof module.OnRequest !== 'function') continue;
+      module.OnRequest(this, request);
+      if (request.Response.HeadersSent) return true;
+    }
+    return false;
+  }
+
+  serveStaticFile(request: HttpRequest): void {
+    serveStaticFile(this, request);
+  }
+
+  /** OPTIONS outside routes: 204 with Allow, plus permissive CORS pre-flight headers with CORSAllowAll. */
+  answerOptions(request: HttpRequest): void {
+    var response = request.Response;
+    if (response.session !== null) response.SetHeader('Allow', response.session.allowedMethods(request).join(', '));
+    if (this.CORSAllowAll) {
+      // Browsers ignore `*` when credentials are allowed, so echo what the pre-flight asks for.
+      var origin = request.Origin;
+      if (origin && !this.AllowAllOrigins) response.SetHeader('Access-Control-Allow-Origin', origin);
+      response.SetHeader('Access-Control-Allow-Methods', request.GetHeader('access-control-request-method') || '*');
+      response.SetHeader('Access-Control-Allow-Headers', request.GetHeader('access-control-request-headers') || '*');
+      response.SetHeader('Access-Control-Allow-Credentials', 'true');
+      response.SetHeader('Access-Control-Max-Age', '86400');
+      if (origin) response.SetHeader('Vary', 'Origin');
+    }
+    response.Return(204);
+  }
+}
+
+/** For tests and apps that rebuild their setup: forget every loaded module. */
+export function unloadAllModules(): void {
+  loadedModules = [];
+}

@@ -1,0 +1,45 @@
+// The MIME table of the original (its 22 extensions), extended at run time with AddMimeType.
+// Lookup is by the last extension, case-insensitively.
+
+var MIME_TYPES: { [ext: string]: string } = {
+  '.txt': 'text/plain',
+  '.htm': 'text/html',
+  '.html': 'text/html',
+  '.css': 'text/css',
+  '.csv': 'text/csv',
+  '.js': 'application/javascript',
+  '.xml': 'application/xml',
+  '.xhtml': 'application/xhtml+xml',
+  '.json': 'application/json',
+  '.zip': 'application/zip',
+  '.pdf': 'application/pdf',
+  '.ts': 'application/typescript',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+};
+
+export function addMimeType(ext: string, mimeType: string): void {
+  if (typeof ext !== 'string' || ext.length < 2 || ext.charAt(0) !== '.') {
+    throw new Error('AddMimeType: ext must be a non-empty string starting with "."');
+  }
+  if (typeof mimeType !== 'string' || !mimeType) throw new Error('AddMimeType: mimeType must be a non-empty string');
+  MIME_TYPES[ext.toLowerCase()] = mimeType;
+}
+
+/** The MIME type for a file name's extension, or null when the extension is unknown. */
+export function mimeTypeFromFilename(filename: string): string | null {
+  if (typeof filename !== 'string') return null;
+  var slash = filename.lastIndexOf('/');
+  var dot = filename.lastIndexOf('.');
+  if (dot <= slash) return null;
+  var type = MIME_TYPES[filename.substring(dot).toLowerCase()];
+  return type === undefined ? null : type;
+}

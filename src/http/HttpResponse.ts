@@ -1,0 +1,298 @@
+// The response to one request, with the original's method and property names.
+//
+// Every Return* method ends in sendHead() + a body that is either a binary string or a ByteSource:
+// the connection sends both in slices paced by 'drain', so the size of a body never turns into one
+// large socket write.
+
+import { HttpRequest } from './HttpRequest';
+import { reasonPhrase, statusHasNoContent, statusPage } from './status';
+import { currentHttpDate } from './httpDate';
+import { utf8Encode } from '../text/utf8';
+import { isBinaryData, toBinaryString } from '../text/binary';
+import { ByteSource } from '../transport/Connection';
+import { ChunkedSource, StreamSource, toByteSource } from './sources';
+import { mimeTypeFromFilename } from '../files/mime';
+import { containsString } from '../text/strings';
+
+/** What a response needs from the HTTP session that owns the connection. */
+export interface ResponseSession {
+  /** Whether the connection may stay open after this response. */
+  canKeepAlive(response: HttpResponse): boolean;
+  /** The head and body are queued; `keepAlive` says what was announced. */
+  responseQueued(response: HttpResponse, keepAlive: boolean, upgraded: boolean): void;
+  /** Methods allowed on the request's path, for `Allow`. */
+  allowedMethods(request: HttpRequest): string[];
+}
+
+export var SERVER_HEADER = 'MicroWebSrv2 for Espruino';
+var CACHE_FOREVER = 'public, max-age=31536000';
+var NO_CACHE = 'no-cache, no-store, must-revalidate';
+
+export class HttpResponse {
+  /** Header name -> value, in the order set. Names keep the caller's case. */
+  private headers: { [name: string]: string } | null = null;
+  private headersSent = false;
+  /** Set by the session before the request is dispatched. */
+  session: ResponseSession | null = null;
+  AllowCaching = false;
+  AccessControlAllowOrigin: string | null = null;
+  ContentType: string | null = null;
+  ContentCharset: string | null = null;
+  ContentLength = 0;
+  OnSent: ((microWebSrv2: any, response: HttpResponse) => void) | null = null;
+
+  constructor(readonly Request: HttpRequest) {}
+
+  get UserAddress(): [string, number] { return this.Request.UserAddress; }
+  get IsSSL(): boolean { return this.Request.IsSSL; }
+  get HeadersSent(): boolean { return this.headersSent; }
+
+  SetHeader(name: string, value: any): void {
+    if (typeof name !== 'string' || !name) throw new Error('SetHeader: name must be a non-empty string');
+    if (value === null || value === undefined) throw new Error('SetHeader: value cannot be null');
+    var text = String(value);
+    // A CR or LF in a value would let a caller's input inject headers or a body.
+    if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0 || name.indexOf(':') >= 0) {
+      throw new Error('SetHeader: invalid characters in header "' + name + '"');
+    }
+    if (this.headers === null) this.headers = {};
+    var existing = this.findHeader(name);
+    if (existing !== null) delete this.headers[existing];
+    this.headers[name] = text;
+  }
+
+  /** The header name as set, looked up case-insensitively; null when not set. */
+  private findHeader(name: string): string | null {
+    if (this.headers === null) return null;
+    var lower = name.toLowerCase();
+    for (var key in this.headers) {
+      if (key.toLowerCase() === lower) return key;
+    }
+    return null;
+  }
+
+  private hasHeader(name: string): boolean {
+    return this.findHeader(name) !== null;
+  }
+
+  /**
+   * Builds and queues the status line and headers, then the body. `body` is a binary string or a
+   * ByteSource; `length` is its size, or -1 to send it chunked.
+   */
+  private send(code: number, body: string | ByteSource | null, length: number, defaultType: string | null): void {
+    if (this.headersSent) throw new Error('Response headers already sent');
+    if (typeof code !== 'number' || code < 100 || code > 999 || code % 1 !== 0) {
+      throw new Error('Response: code must be an integer from 100 to 999');
+    }
+    var session = this.session;
+    this.headersSent = true;
+    var request = this.Request;
+    var noContent = statusHasNoContent(code);
+    var bodyless = noContent || request.Method === 'HEAD';
+    var upgraded = code === 101;
+    var keepAlive = !upgraded && session !== null && session.canKeepAlive(this);
+    var head = 'HTTP/1.1 ' + code + ' ' + reasonPhrase(code) + '\r\n';
+    var date = currentHttpDate();
+    if (date !== null) head += 'Date: ' + date + '\r\n';
+    head += 'Server: ' + SERVER_HEADER + '\r\n';
+    if (this.headers !== null) {
+      for (var name in this.headers) head += name + ': ' + this.headers[name] + '\r\n';
+    }
+    if (!upgraded) {
+      if (keepAlive) {
+        head += 'Connection: keep-alive\r\n';
+        head += 'Keep-Alive: timeout=' + request.server.RequestsTimeoutSec + '\r\n';
+      } else {
+        head += 'Connection: close\r\n';
+      }
+      if (!this.hasHeader('cache-control')) head += 'Cache-Control: ' + (this.AllowCaching ? CACHE_FOREVER : NO_CACHE) + '\r\n';
+    }
+    if (body !== null && !noContent) {
+      var type = this.ContentType || defaultType;
+      if (type !== null && !this.hasHeader('content-type')) {
+        if (this.ContentCharset && !containsString(type, 'charset=')) type += '; charset=' + this.ContentCharset;
+        head += 'Content-Type: ' + type + '\r\n';
+      }
+      if (length >= 0) head += 'Content-Length: ' + length + '\r\n';
+      else head += 'Transfer-Encoding: chunked\r\n';
+    }
+    var origin = request.server.AllowAllOrigins ? request.Origin : '';
+    if (origin) {
+      head += 'Access-Control-Allow-Origin: ' + origin + '\r\nVary: Origin\r\n';
+    } else if (this.AccessControlAllowOrigin && !this.hasHeader('access-control-allow-origin')) {
+      head += 'Access-Control-Allow-Origin: ' + this.AccessControlAllowOrigin + '\r\n';
+    }
+    head += '\r\n';
+    var connection = request.connection;
+    if (bodyless || body === null) {
+      if (body !== null && typeof body !== 'string' && body.close) body.close();
+      connection.send(head);
+    } else if (typeof body === 'string') {
+      connection.send(head + body);
+    } else {
+      connection.send(head);
+      connection.sendSource(length < 0 ? new ChunkedSource(body) : body);
+    }
+    if (session !== null) session.responseQueued(this, keepAlive, upgraded);
+  }
+
+  /** Turns the user's content into bytes: text is sent as UTF-8, binary containers as they are. */
+  private static contentBytes(content: any): string {
+    if (isBinaryData(content)) return toBinaryString(content);
+    return utf8Encode(String(content));
+  }
+
+  /**
+   * Sends a response. `content`: a string (sent as UTF-8, `text/html; charset=UTF-8` unless ContentType
+   * is set), binary data (ArrayBuffer, typed array: `application/octet-stream`), or nothing (the
+   * built-in status page).
+   */
+  Return(code: number, content?: any): void {
+    if (content === undefined || content === null) {
+      if (statusHasNoContent(code)) {
+        this.send(code, null, 0, null);
+        return;
+      }
+      var page = statusPage(code);
+      this.send(code, page, page.length, 'text/html; charset=UTF-8');
+      return;
+    }
+    var binary = isBinaryData(content);
+    var bytes = HttpResponse.contentBytes(content);
+    if (!binary && this.ContentType && !this.ContentCharset && !containsString(this.ContentType, 'charset=')) {
+      this.ContentCharset = 'UTF-8';
+    }
+    this.send(code, bytes, bytes.length, binary ? 'application/octet-stream' : 'text/html; charset=UTF-8');
+  }
+
+  ReturnJSON(code: number, obj: any): void {
+    var json = JSON.stringify(obj);
+    var bytes = utf8Encode(json === undefined ? 'null' : json);
+    this.send(code, bytes, bytes.length, 'application/json; charset=UTF-8');
+  }
+
+  ReturnOk(content?: any): void { this.Return(200, content); }
+  ReturnOkJSON(obj: any): void { this.ReturnJSON(200, obj); }
+
+  /**
+   * Sends a readable source: an object with `read(n)` returning binary strings ('' or undefined at the
+   * end) — a Storage `StorageFile`, an `E.openFile` file, or your own — or a string/ArrayBuffer.
+   * Chunked unless ContentLength is set first; the final `0` chunk is always sent.
+   */
+  ReturnStream(code: number, stream: any): void {
+    if (!stream) throw new Error('ReturnStream: stream is required');
+    var source = toByteSource(stream);
+    var length = this.ContentLength > 0 ? this.ContentLength : -1;
+    if (length >= 0) source = new StreamSource(source, length);
+    this.send(code, source, length, 'application/octet-stream');
+  }
+
+  /** Sends a file by physical path; `attachmentName` asks the browser to save it under that name. */
+  ReturnFile(filename: string, attachmentName?: string | null): void {
+    if (typeof filename !== 'string' || !filename) throw new Error('ReturnFile: filename must be a non-empty string');
+    var files = this.Request.server.files;
+    var info = files.stat(filename);
+    if (info === null || info.dir) {
+      this.ReturnNotFound();
+      return;
+    }
+    var source = files.open(filename);
+    if (source === null) {
+      this.ReturnForbidden();
+      return;
+    }
+    if (attachmentName) this.SetHeader('Content-Disposition', contentDisposition(attachmentName));
+    this.sendFile(source, info.size, mimeTypeFromFilename(filename) || 'application/octet-stream');
+  }
+
+  /** Sends an opened file of a known size with status 200 (used by static files and ReturnFile). */
+  sendFile(source: ByteSource, size: number, mimeType: string): void {
+    this.send(200, source, size, mimeType);
+  }
+
+  /** Sends `101 Switching Protocols`; the caller (a module) then owns the connection. */
+  SwitchingProtocols(upgrade: string): void {
+    if (typeof upgrade !== 'string' || !upgrade) throw new Error('SwitchingProtocols: upgrade must be a non-empty string');
+    this.SetHeader('Connection', 'Upgrade');
+    this.SetHeader('Upgrade', upgrade);
+    this.send(101, null, 0, null);
+  }
+
+  ReturnNotModified(): void { this.Return(304); }
+
+  ReturnRedirect(location: string): void {
+    if (typeof location !== 'string' || !location) throw new Error('ReturnRedirect: location must be a non-empty string');
+    this.SetHeader('Location', location);
+    this.Return(307);
+  }
+
+  ReturnBadRequest(): void { this.Return(400); }
+
+  /** 401 with `WWW-Authenticate: <typeName> [realm="..."]`; a `"` in the realm becomes `'` (as the original). */
+  ReturnUnauthorized(typeName: string, realm?: string | null): void {
+    if (typeof typeName !== 'string' || !typeName) throw new Error('ReturnUnauthorized: typeName must be a non-empty string');
+    var challenge = typeName;
+    if (realm) challenge += ' realm="' + String(realm).split('"').join("'") + '"';
+    this.SetHeader('WWW-Authenticate', challenge);
+    this.Return(401);
+  }
+
+  ReturnForbidden(): void { this.Return(403); }
+
+  /** 404, or a redirect to the server's NotFoundURL when one is set. */
+  ReturnNotFound(): void {
+    var url = this.Request.server.NotFoundURL;
+    if (url) this.ReturnRedirect(url);
+    else this.Return(404);
+  }
+
+  /** 405 with the `Allow` header RFC 9110 §15.5.6 requires (the original omits it). */
+  ReturnMethodNotAllowed(): void {
+    var allowed = this.session !== null ? this.session.allowedMethods(this.Request) : [];
+    if (allowed.length && !this.hasHeader('allow')) this.SetHeader('Allow', allowed.join(', '));
+    this.Return(405);
+  }
+
+  ReturnEntityTooLarge(): void { this.Return(413); }
+  ReturnInternalServerError(): void { this.Return(500); }
+  ReturnNotImplemented(): void { this.Return(501); }
+  ReturnServiceUnavailable(): void { this.Return(503); }
+  ReturnBasicAuthRequired(): void { this.ReturnUnauthorized('Basic'); }
+  ReturnBearerAuthRequired(): void { this.ReturnUnauthorized('Bearer'); }
+}
+
+/**
+ * `attachment; filename="..."` with RFC 6266: an ASCII fallback in `filename` (quotes and
+ * backslashes escaped, other bytes replaced) plus `filename*` in UTF-8 when the name is not ASCII.
+ */
+export function contentDisposition(name: string): string {
+  var ascii = '';
+  var plain = true;
+  for (var i = 0; i < name.length; i++) {
+    var c = name.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) {
+      ascii += '_';
+      plain = false;
+    } else if (c === 0x22 || c === 0x5c) {
+      ascii += '\\' + name.charAt(i);
+    } else {
+      ascii += name.charAt(i);
+    }
+  }
+  var value = 'attachment; filename="' + ascii + '"';
+  if (!plain) value += "; filename*=UTF-8''" + encodeRfc5987(name);
+  return value;
+}
+
+function encodeRfc5987(text: string): string {
+  var bytes = utf8Encode(text);
+  var out = '';
+  var hex = '0123456789ABCDEF';
+  for (var i = 0; i < bytes.length; i++) {
+    var c = bytes.charCodeAt(i);
+    var keep = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ||
+      '!#$&+-.^_`|~'.indexOf(bytes.charAt(i)) >= 0;
+    out += keep ? bytes.charAt(i) : '%' + hex.charAt(c >> 4) + hex.charAt(c & 15);
+  }
+  return out;
+}

@@ -1,0 +1,565 @@
+// The HTTP/1.1 request parser (RFC 9112): a state machine fed binary strings, split anywhere, that
+// knows nothing about sockets. It reports each request as a head, body pieces and an end, then
+// pauses until the server has answered (next()), which is what keeps pipelined responses in order.
+// Every limit fails early, while bytes arrive, so a client cannot make the board buffer more than
+// the limits allow.
+
+/** Limits, each enforced as bytes arrive. The defaults are DEFAULT_REQUEST_PARSER_LIMITS. */
+export interface RequestParserLimits {
+  /** Bytes of the request line, line ending excluded; longer -> 414. Also bounds a chunk-size line (-> 400). Default 1024. */
+  maxRequestLineLength: number;
+  /** Bytes of all header field lines together, line endings excluded; more -> 431. Also bounds the chunked trailer section. Default 4096. */
+  maxHeaderBytes: number;
+  /** Header field lines; more -> 431. Default 100. */
+  maxHeaderCount: number;
+  /** Body bytes; a larger Content-Length -> 413 before any body byte, a chunked body -> 413 when a chunk would cross it. Default 16384. */
+  maxContentLength: number;
+}
+
+/** The limits of MicroWebSrv2's embedded preset: its 1 KiB line buffer, 100 header lines and 16 KiB bodies. */
+export var DEFAULT_REQUEST_PARSER_LIMITS: RequestParserLimits = {
+  maxRequestLineLength: 1024,
+  maxHeaderBytes: 4096,
+  maxHeaderCount: 100,
+  maxContentLength: 16384
+};
+
+export interface RequestHead {
+  /** Case-sensitive token as sent (RFC 9110 §9.1): 'get' stays 'get'. */
+  method: string;
+  /** The request-target as sent. */
+  target: string;
+  /** '1.0' or '1.1'; HTTP/1.x with x > 1 is reported as '1.1'. */
+  version: string;
+  /** Raw, still percent-encoded path: the origin-form path, the path after the authority of an
+   *  absolute-form target ('/' if empty), or '*' for the asterisk-form. */
+  path: string;
+  /** Raw query after the first '?', without the '?' ('' if none). */
+  query: string;
+  /** Lower-cased names; repeated fields joined with ', ' (Cookie with '; '). A field named
+   *  `__proto__` is dropped. Read with an own-property check: on Espruino every object inherits
+   *  lower-case members such as `on` and `emit`. */
+  headers: { [lowerCaseName: string]: string };
+  /** Body length: 0 when there is no body, -1 when chunked. */
+  contentLength: number;
+  chunked: boolean;
+  /** `Expect: 100-continue` in an HTTP/1.1 request (HTTP/1.0 ones are ignored, RFC 9110 §10.1.1). */
+  expectContinue: boolean;
+  /** RFC 9112 §9.3: HTTP/1.1 persists unless Connection has `close`; HTTP/1.0 only with `keep-alive`. */
+  keepAlive: boolean;
+  /** Connection has the `upgrade` token and an Upgrade field is present. */
+  upgrade: boolean;
+}
+
+export interface RequestParserEvents {
+  /** The header section is complete and valid. */
+  onHead(head: RequestHead): void;
+  /** Decoded body bytes (binary string), in as many calls as the input was split into. */
+  onBody(data: string): void;
+  /** The request is complete; the parser buffers further input until next(). */
+  onEnd(): void;
+  /** Fatal for the connection: the parser ignores all later input. `status` is the answer to send. */
+  onError(status: number, message: string): void;
+}
+
+/**
+ * 'idle': waiting for (or receiving) a request line; leading empty lines are skipped.
+ * 'head': receiving header field lines.
+ * 'body': receiving a Content-Length body.
+ * 'chunk-size': receiving a chunk-size line (with its ignored extensions).
+ * 'chunk-data': receiving the data of a chunk.
+ * 'chunk-data-end': expecting the line ending that closes a chunk's data.
+ * 'trailers': receiving (and discarding) trailer field lines after the last chunk.
+ * 'done': onEnd was called; input is buffered until next().
+ * 'failed': onError was called; input is ignored for good.
+ */
+export type RequestParserState =
+  'idle' | 'head' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-data-end' | 'trailers' | 'done' | 'failed';
+
+var CR = 13;
+var LF = 10;
+var SP = 32;
+var HTAB = 9;
+// Beyond 15 digits a length loses integer precision; no embedded server takes such a body anyway.
+var MAX_CONTENT_LENGTH_DIGITS = 15;
+var MAX_CHUNK_SIZE_DIGITS = 8;
+// Per-character loops cost tens of microseconds a character in Espruino's interpreter; a RegExp made
+// of one anchored character class runs natively and cannot backtrack.
+/** RFC 9110 §5.6.2: token = 1*tchar. */
+var TOKEN = /^[-!#$%&'*+.^_`|~0-9A-Za-z]+$/;
+/** A request-target has no spaces, controls or raw non-ASCII bytes: 0x21-0x7E only. */
+var VISIBLE_ASCII = /^[!-~]+$/;
+
+export class RequestParser {
+  private limits: RequestParserLimits;
+  private events: RequestParserEvents;
+  private current: RequestParserState = 'idle';
+  private buffer = '';
+  /** Start of the unconsumed input in `buffer`; the consumed part is dropped once per feed. */
+  private pos = 0;
+  /** Guards against re-entry when a callback feeds or calls next(): the running loop carries on. */
+  private running = false;
+  private head: RequestHead | null = null;
+  /** Field lines and their bytes so far in the header or trailer section. */
+  private sectionLines = 0;
+  private sectionBytes = 0;
+  private hostFields = 0;
+  /** Body bytes still expected in the body or the current chunk. */
+  private remaining = 0;
+  private chunkedTotal = 0;
+  private discardBody = false;
+
+  constructor(limits: RequestParserLimits, events: RequestParserEvents) {
+    this.limits = limits;
+    this.events = events;
+  }
+
+  /** The named state, see RequestParserState. */
+  get state(): RequestParserState {
+    return this.current;
+  }
+
+  /** Input buffered but not yet consumed, so the server can bound what a paused parser holds. */
+  get pendingBytes(): number {
+    return this.buffer.length - this.pos;
+  }
+
+  /** Takes a binary string, split at any byte, and processes as far as allowed. */
+  feed(chunk: string): void {
+    if (this.current === 'failed' || chunk.length === 0) return;
+    this.buffer += chunk;
+    this.run();
+  }
+
+  /** After onEnd, once the response is done: starts the next request with the buffered input.
+   *  Has no effect in any other state. */
+  next(): void {
+    if (this.current !== 'done') return;
+    this.current = 'idle';
+    this.head = null;
+    this.run();
+  }
+
+  /** After onHead: the body is read and thrown away (no onBody), still ending with onEnd. */
+  skipBody(): void {
+    this.discardBody = true;
+  }
+
+  private run(): void {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.step()) { /* each step consumes input or changes state */ }
+    } finally {
+      this.running = false;
+      if (this.pos > 0) {
+        this.buffer = this.buffer.substring(this.pos);
+        this.pos = 0;
+      }
+    }
+  }
+
+  /** Does one unit of work; false when it needs more input, is paused or has failed. */
+  private step(): boolean {
+    switch (this.current) {
+      case 'idle': return this.readRequestLine();
+      case 'head': return this.readFieldLine();
+      case 'body': return this.readBody();
+      case 'chunk-size': return this.readChunkSize();
+      case 'chunk-data': return this.readChunkData();
+      case 'chunk-data-end': return this.readChunkDataEnd();
+      case 'trailers': return this.readTrailerLine();
+      default: return false;
+    }
+  }
+
+  private fail(status: number, message: string): void {
+    this.current = 'failed';
+    this.buffer = '';
+    this.pos = 0;
+    this.head = null;
+    this.events.onError(status, message);
+  }
+
+  /**
+   * Takes the next line without its CRLF or bare LF, or returns null when it is incomplete or
+   * invalid (then the parser has failed). An incomplete line longer than `limit` fails at once,
+   * so a client that never sends LF is stopped.
+   */
+  private readLine(limit: number, status: number, message: string): string | null {
+    var buffer = this.buffer;
+    var newline = buffer.indexOf('\n', this.pos);
+    if (newline < 0) {
+      var partial = buffer.length - this.pos;
+      // A trailing CR may be the start of the line ending: it is not counted yet.
+      if (partial > 0 && buffer.charCodeAt(buffer.length - 1) === CR) partial--;
+      if (partial > limit) this.fail(status, message);
+      return null;
+    }
+    var end = newline;
+    if (end > this.pos && buffer.charCodeAt(end - 1) === CR) end--;
+    if (end - this.pos > limit) {
+      this.fail(status, message);
+      return null;
+    }
+    var line = buffer.substring(this.pos, end);
+    this.pos = newline + 1;
+    if (line.indexOf('\r') >= 0) {
+      this.fail(400, 'bare CR in a line');
+      return null;
+    }
+    return line;
+  }
+
+  private readRequestLine(): boolean {
+    var line = this.readLine(this.limits.maxRequestLineLength, 414, 'request line too long');
+    if (line === null) return false;
+    if (line.length === 0) return true; // RFC 9112 §2.2: empty lines before a request are ignored
+    var head = this.parseRequestLine(line);
+    if (head === null) return false;
+    this.head = head;
+    this.sectionLines = 0;
+    this.sectionBytes = 0;
+    this.hostFields = 0;
+    this.discardBody = false;
+    this.current = 'head';
+    return true;
+  }
+
+  private reject(status: number, message: string): null {
+    this.fail(status, message);
+    return null;
+  }
+
+  /** Parses `method SP request-target SP HTTP-version` (RFC 9112 §3) into a fresh head. */
+  private parseRequestLine(line: string): RequestHead | null {
+    var firstSpace = line.indexOf(' ');
+    var secondSpace = firstSpace < 0 ? -1 : line.indexOf(' ', firstSpace + 1);
+    if (secondSpace < 0 || line.indexOf(' ', secondSpace + 1) >= 0) {
+      return this.reject(400, 'malformed request line');
+    }
+    var method = line.substring(0, firstSpace);
+    var target = line.substring(firstSpace + 1, secondSpace);
+    var versionText = line.substring(secondSpace + 1);
+    var version = parseVersion(versionText);
+    if (version === '') return this.reject(400, 'malformed HTTP version');
+    if (version === 'unsupported') return this.reject(505, 'HTTP version not supported');
+    if (!TOKEN.test(method)) return this.reject(400, 'invalid method');
+    if (!VISIBLE_ASCII.test(target)) return this.reject(400, 'invalid request-target');
+
+    var pathAndQuery: string;
+    if (target.charAt(0) === '/') {
+      pathAndQuery = target;
+    } else if (target === '*') {
+      if (method !== 'OPTIONS') return this.reject(400, 'asterisk-form target outside OPTIONS');
+      pathAndQuery = '*';
+    } else {
+      // Only http(s) absolute-form is served; authority-form (CONNECT) has no meaning for this server.
+      var afterAuthority = absoluteFormPath(target);
+      if (afterAuthority === null) return this.reject(400, 'unsupported request-target');
+      pathAndQuery = afterAuthority;
+    }
+    var question = pathAndQuery.indexOf('?');
+    return {
+      method: method,
+      target: target,
+      version: version,
+      path: question < 0 ? pathAndQuery : pathAndQuery.substring(0, question),
+      query: question < 0 ? '' : pathAndQuery.substring(question + 1),
+      headers: {},
+      contentLength: 0,
+      chunked: false,
+      expectContinue: false,
+      keepAlive: false,
+      upgrade: false
+    };
+  }
+
+  private countFieldLine(line: string): void {
+    this.sectionBytes += line.length;
+    this.sectionLines++;
+  }
+
+  private readFieldLine(): boolean {
+    var line = this.readLine(this.limits.maxHeaderBytes - this.sectionBytes, 431, 'header section too large');
+    if (line === null) return false;
+    if (line.length === 0) return this.endHeaderSection();
+    this.countFieldLine(line);
+    if (this.sectionLines > this.limits.maxHeaderCount) return this.failStep(431, 'too many header fields');
+    var colon = checkFieldLine(line);
+    if (colon < 0) return this.failStep(400, fieldLineProblem(colon));
+    var name = line.substring(0, colon).toLowerCase();
+    if (name === '__proto__') return true;
+    if (name === 'host') this.hostFields++;
+    var value = trimSpaces(line, colon + 1);
+    var headers = (this.head as RequestHead).headers;
+    if (headers.hasOwnProperty(name)) {
+      headers[name] += (name === 'cookie' ? '; ' : ', ') + value;
+    } else {
+      headers[name] = value;
+    }
+    return true;
+  }
+
+  /** Applies the header rules of RFC 9112 §3.2, §6 and RFC 9110 §10.1.1, then reports the head. */
+  private endHeaderSection(): boolean {
+    var head = this.head as RequestHead;
+    var headers = head.headers;
+    var http11 = head.version === '1.1';
+    if (this.hostFields > 1) return this.failStep(400, 'more than one Host field');
+    if (http11 && this.hostFields === 0) return this.failStep(400, 'HTTP/1.1 request without Host');
+
+    var transferEncoding = ownField(headers, 'transfer-encoding');
+    var contentLength = ownField(headers, 'content-length');
+    if (transferEncoding !== null) {
+      if (!http11) return this.failStep(400, 'Transfer-Encoding in an HTTP/1.0 request');
+      if (contentLength !== null) return this.failStep(400, 'both Transfer-Encoding and Content-Length');
+      var codings = lowerCaseTokens(transferEncoding);
+      if (codings === '') return this.failStep(400, 'empty Transfer-Encoding');
+      if (codings !== ',chunked,') return this.failStep(501, 'unsupported transfer coding');
+      head.chunked = true;
+      head.contentLength = -1;
+    } else if (contentLength !== null) {
+      var length = parseContentLength(contentLength);
+      if (length < 0) return this.failStep(400, 'invalid Content-Length');
+      head.contentLength = length;
+    }
+
+    var expect = ownField(headers, 'expect');
+    if (expect !== null) {
+      if (trimSpaces(expect, 0).toLowerCase() !== '100-continue') return this.failStep(417, 'unsupported expectation');
+      head.expectContinue = http11;
+    }
+    if (head.contentLength > this.limits.maxContentLength) return this.failStep(413, 'body larger than allowed');
+
+    var connection = lowerCaseTokens(ownField(headers, 'connection') || '');
+    var close = hasToken(connection, 'close');
+    head.keepAlive = http11 ? !close : !close && hasToken(connection, 'keep-alive');
+    head.upgrade = hasToken(connection, 'upgrade') && ownField(headers, 'upgrade') !== null;
+
+    this.sectionLines = 0;
+    this.sectionBytes = 0;
+    this.chunkedTotal = 0;
+    this.remaining = head.contentLength;
+    this.current = head.chunked ? 'chunk-size' : 'body';
+    this.events.onHead(head);
+    return head.contentLength === 0 ? this.end() : true;
+  }
+
+  private failStep(status: number, message: string): boolean {
+    this.fail(status, message);
+    return false;
+  }
+
+  /** Hands over what is available of the `remaining` body bytes; true once they all came. */
+  private passBodyBytes(): boolean {
+    var available = this.buffer.length - this.pos;
+    var count = available < this.remaining ? available : this.remaining;
+    if (count === 0) return false;
+    var data = this.buffer.substring(this.pos, this.pos + count);
+    this.pos += count;
+    this.remaining -= count;
+    if (!this.discardBody) this.events.onBody(data);
+    return this.remaining === 0;
+  }
+
+  private readBody(): boolean {
+    if (!this.passBodyBytes()) return false;
+    return this.end();
+  }
+
+  private end(): boolean {
+    this.current = 'done';
+    this.events.onEnd();
+    return true;
+  }
+
+  private readChunkSize(): boolean {
+    var line = this.readLine(this.limits.maxRequestLineLength, 400, 'chunk-size line too long');
+    if (line === null) return false;
+    var size = parseChunkSize(line);
+    if (size < 0) return this.failStep(400, 'invalid chunk size');
+    if (size === 0) {
+      this.current = 'trailers';
+      return true;
+    }
+    this.chunkedTotal += size;
+    if (this.chunkedTotal > this.limits.maxContentLength) return this.failStep(413, 'body larger than allowed');
+    this.remaining = size;
+    this.current = 'chunk-data';
+    return true;
+  }
+
+  private readChunkData(): boolean {
+    if (!this.passBodyBytes()) return false;
+    this.current = 'chunk-data-end';
+    return true;
+  }
+
+  private readChunkDataEnd(): boolean {
+    var available = this.buffer.length - this.pos;
+    if (available === 0) return false;
+    var first = this.buffer.charCodeAt(this.pos);
+    if (first === LF) {
+      this.pos += 1;
+    } else if (first === CR) {
+      if (available < 2) return false;
+      if (this.buffer.charCodeAt(this.pos + 1) !== LF) return this.failStep(400, 'chunk data not followed by CRLF');
+      this.pos += 2;
+    } else {
+      return this.failStep(400, 'chunk data not followed by CRLF');
+    }
+    this.current = 'chunk-size';
+    return true;
+  }
+
+  /** Trailer fields are checked like header fields (a malformed one means a desynchronised
+   *  stream) and then dropped: nothing downstream uses them. */
+  private readTrailerLine(): boolean {
+    var line = this.readLine(this.limits.maxHeaderBytes - this.sectionBytes, 431, 'trailer section too large');
+    if (line === null) return false;
+    if (line.length === 0) return this.end();
+    this.countFieldLine(line);
+    var colon = checkFieldLine(line);
+    if (colon < 0) return this.failStep(400, fieldLineProblem(colon));
+    return true;
+  }
+}
+
+/** '1.0', '1.1' (any HTTP/1.x above 1.0), 'unsupported' (another major version) or '' (malformed). */
+function parseVersion(text: string): string {
+  if (text.length !== 8 || text.substring(0, 5) !== 'HTTP/' || text.charAt(6) !== '.') return '';
+  if (!isDigit(text.charCodeAt(5)) || !isDigit(text.charCodeAt(7))) return '';
+  if (text.charAt(5) !== '1') return 'unsupported';
+  return text.charAt(7) === '0' ? '1.0' : '1.1';
+}
+
+/** For `http://authority/path?query` (scheme in any case): the path and query, '/' when the path
+ *  is empty; null for anything else, including an empty authority or one with userinfo
+ *  (RFC 9110 §4.2.1, §4.2.4). */
+function absoluteFormPath(target: string): string | null {
+  var scheme = target.substring(0, 8).toLowerCase();
+  var authorityStart = scheme.substring(0, 7) === 'http://' ? 7 : scheme === 'https://' ? 8 : -1;
+  if (authorityStart < 0) return null;
+  var authorityEnd = authorityStart;
+  while (authorityEnd < target.length) {
+    var c = target.charAt(authorityEnd);
+    if (c === '/' || c === '?') break;
+    if (c === '@') return null;
+    authorityEnd++;
+  }
+  if (authorityEnd === authorityStart) return null;
+  var rest = target.substring(authorityEnd);
+  return rest.charAt(0) === '/' ? rest : '/' + rest;
+}
+
+/**
+ * The position of the colon of a valid `name: value` field line (RFC 9112 §5), or a negative
+ * code for fieldLineProblem. Checked: no obs-fold, a token name with no space before the colon,
+ * no NUL in the value (bare CR was already refused by readLine).
+ */
+function checkFieldLine(line: string): number {
+  var first = line.charCodeAt(0);
+  if (first === SP || first === HTAB) return -1;
+  var colon = line.indexOf(':');
+  if (colon < 0) return -2;
+  if (!TOKEN.test(line.substring(0, colon))) return -3;
+  if (line.indexOf('\u0000', colon) >= 0) return -4;
+  return colon;
+}
+
+function fieldLineProblem(code: number): string {
+  if (code === -1) return 'obsolete line folding';
+  if (code === -2) return 'field line without colon';
+  if (code === -3) return 'invalid field name';
+  return 'NUL in field value';
+}
+
+/** A field's value when the section had it, read as an own property (see RequestHead.headers).
+ *  Calling headers.hasOwnProperty is safe: field names are lower-cased, so none can shadow it. */
+function ownField(headers: { [name: string]: string }, name: string): string | null {
+  return headers.hasOwnProperty(name) ? headers[name] : null;
+}
+
+/** `1*DIGIT`, or a list of identical ones (`5, 5`, RFC 9112 §6.3); -1 when invalid. */
+function parseContentLength(value: string): number {
+  var first = '';
+  var start = 0;
+  while (start <= value.length) {
+    var comma = value.indexOf(',', start);
+    if (comma < 0) comma = value.length;
+    var item = trimSpaces(value.substring(start, comma), 0);
+    if (item.length === 0 || item.length > MAX_CONTENT_LENGTH_DIGITS || !isDigits(item)) return -1;
+    if (first === '') first = item;
+    else if (item !== first) return -1;
+    start = comma + 1;
+  }
+  return parseInt(first, 10);
+}
+
+/** The hex size of a chunk-size line, extensions after ';' ignored (RFC 9112 §7.1.1); -1 when invalid. */
+function parseChunkSize(line: string): number {
+  var digits = 0;
+  while (digits < line.length && hexValue(line.charCodeAt(digits)) >= 0) digits++;
+  if (digits === 0 || digits > MAX_CHUNK_SIZE_DIGITS) return -1;
+  var i = digits;
+  while (i < line.length && (line.charCodeAt(i) === SP || line.charCodeAt(i) === HTAB)) i++;
+  if (i < line.length && line.charAt(i) !== ';') return -1;
+  return parseInt(line.substring(0, digits), 16);
+}
+
+/**
+ * A comma-separated list as ',token,token,': lower-cased, trimmed, empty items dropped, so that
+ * hasToken finds a whole token and never a substring of another one. '' when empty.
+ */
+function lowerCaseTokens(value: string): string {
+  var out = '';
+  var start = 0;
+  while (start <= value.length) {
+    var comma = value.indexOf(',', start);
+    if (comma < 0) comma = value.length;
+    var item = trimSpaces(value.substring(start, comma), 0);
+    if (item.length > 0) out += ',' + item.toLowerCase();
+    start = comma + 1;
+  }
+  return out === '' ? '' : out + ',';
+}
+
+/**
+ * Whether a list made by lowerCaseTokens holds `token`. Espruino 2v29's indexOf also "finds" a
+ * needle whose beginning matches the end of the string (',a,'.indexOf(',b,') is 2), so a match
+ * that runs past the end is no match.
+ */
+function hasToken(list: string, token: string): boolean {
+  var needle = ',' + token + ',';
+  var at = list.indexOf(needle);
+  return at >= 0 && at + needle.length <= list.length;
+}
+
+/** Trims SP and HTAB only: String.trim would also eat bytes such as 0xA0 that belong to the value. */
+function trimSpaces(text: string, from: number): string {
+  var start = from;
+  var end = text.length;
+  var c: number;
+  while (start < end && ((c = text.charCodeAt(start)) === SP || c === HTAB)) start++;
+  while (end > start && ((c = text.charCodeAt(end - 1)) === SP || c === HTAB)) end--;
+  return text.substring(start, end);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isDigits(text: string): boolean {
+  for (var i = 0; i < text.length; i++) {
+    if (!isDigit(text.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}

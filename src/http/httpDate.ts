@@ -1,0 +1,53 @@
+// HTTP dates (RFC 9110 §5.6.7, IMF-fixdate). Built by hand: Espruino's toUTCString() does not pad
+// the day ("Thu, 1 Jan 1970"), which is not a valid HTTP date.
+
+var DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A board without network time starts in 1970; before this moment the clock is taken as unset. */
+var CLOCK_SET_AFTER_MS = 1577836800000; // 2020-01-01
+
+function pad2(n: number): string {
+  return n < 10 ? '0' + n : '' + n;
+}
+
+/** `Sun, 06 Nov 1994 08:49:37 GMT` */
+export function formatHttpDate(ms: number): string {
+  var d = new Date(ms);
+  return DAYS[d.getUTCDay()] + ', ' + pad2(d.getUTCDate()) + ' ' + MONTHS[d.getUTCMonth()] + ' ' +
+    d.getUTCFullYear() + ' ' + pad2(d.getUTCHours()) + ':' + pad2(d.getUTCMinutes()) + ':' +
+    pad2(d.getUTCSeconds()) + ' GMT';
+}
+
+/** RFC 9110 §6.6.1: send Date only with a clock worth trusting. */
+export function currentHttpDate(): string | null {
+  var now = Date.now();
+  return now > CLOCK_SET_AFTER_MS ? formatHttpDate(now) : null;
+}
+
+/**
+ * Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) to milliseconds, or NaN. The obsolete
+ * RFC 850 and asctime forms are not accepted: a failed parse only costs a cache validation.
+ */
+export function parseHttpDate(value: string): number {
+  var parts = value.split(' ');
+  if (parts.length !== 6 || parts[5] !== 'GMT') return NaN;
+  var day = parseInt(parts[1], 10);
+  var month = MONTHS.indexOf(parts[2]);
+  var year = parseInt(parts[3], 10);
+  var hms = parts[4].split(':');
+  if (month < 0 || hms.length !== 3 || isNaN(day) || isNaN(year)) return NaN;
+  // Date.UTC is missing on Espruino: count days from the epoch instead.
+  var days = daysFromCivil(year, month + 1, day);
+  return ((days * 24 + parseInt(hms[0], 10)) * 60 + parseInt(hms[1], 10)) * 60000 + parseInt(hms[2], 10) * 1000;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  var era = Math.floor(y / 400);
+  var yoe = y - era * 400;
+  var doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  var doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}

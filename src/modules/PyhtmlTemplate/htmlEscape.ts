@@ -1,0 +1,28 @@
+// HTML escaping for values a page prints with `{{ expression }}`. The regular expressions are a single
+// character class, which Espruino's RegExp engine handles, and they run natively: on the board a
+// character loop written in JavaScript would cost far more per byte.
+
+var NEEDS_ESCAPE = /[&<>"']/;
+var ESCAPABLE = /[&<>"']/g;
+
+var ENTITIES: { [char: string]: string } = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;'
+};
+
+function entityOf(char: string): string {
+  return ENTITIES[char];
+}
+
+/**
+ * Escapes the five characters that can open markup or end an attribute value:
+ * `htmlEscape('<a href="x">')` gives `&lt;a href=&quot;x&quot;&gt;`. Text with none of them is returned
+ * as it is, without building a new string.
+ */
+export function htmlEscape(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
+  return s.replace(ESCAPABLE, entityOf);
+}

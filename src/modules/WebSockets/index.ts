@@ -1,0 +1,63 @@
+// The WebSockets module: MicroWebSrv2.LoadModule('WebSockets'). Its bundle is separate from the core
+// (`MicroWebSrv2.WebSockets`), so a board that serves no WebSocket does not carry it.
+//
+// The handshake follows RFC 6455 §4.2 where the original does not: GET only, `Connection` and
+// `Upgrade` compared as tokens, version other than 13 -> 426 with `Sec-WebSocket-Version: 13`.
+
+import { WebSocket } from './WebSocket';
+import { acceptKey, checkUpgradeRequest, hasToken } from './handshake';
+
+export { WebSocket };
+
+/** Seconds without a frame before an idle peer is pinged (the original's WaitFrameTimeoutSec default). */
+var DEFAULT_WAIT_FRAME_TIMEOUT_SEC = 300;
+
+export class WebSockets {
+  /** `(microWebSrv2, protocols: string[]) => string | null`: pick one of the offered subprotocols. */
+  OnWebSocketProtocol: ((microWebSrv2: any, protocols: string[]) => string | null | undefined) | null = null;
+  /** `(microWebSrv2, webSocket)`: a WebSocket is open; set its callbacks here. */
+  OnWebSocketAccepted: ((microWebSrv2: any, webSocket: WebSocket) => void) | null = null;
+  /**
+   * Paths that accept WebSockets (exact, case-sensitive, e.g. `['/', '/wschat']`); null accepts any
+   * path, as the original. A request to another path is left to routes and files.
+   */
+  Paths: string[] | null = null;
+  /** Defaults given to each new WebSocket (each can change its own). */
+  WaitFrameTimeoutSec = DEFAULT_WAIT_FRAME_TIMEOUT_SEC;
+  /** null: the server's MaxRequestContentLength, as the original. */
+  MaxRecvMessageLength: number | null = null;
+  /** null: four times the server's BufferSlotSize. */
+  MaxSendQueueBytes: number | null = null;
+
+  OnRequest(microWebSrv2: any, request: any): void {
+    if (!request.IsUpgrade || !hasToken(request.Upgrade, 'websocket')) return;
+    if (this.Paths !== null && this.Paths.indexOf(request.Path) < 0) return;
+    var response = request.Response;
+    var check = checkUpgradeRequest(request.Method, request.head.headers);
+    if (!check.ok) {
+      if (check.status === 426) response.SetHeader('Sec-WebSocket-Version', '13');
+      if (check.status === 405) response.SetHeader('Allow', 'GET');
+      microWebSrv2.Log('WebSocket handshake refused (' + check.status + '): ' + check.reason, 0);
+      response.Return(check.status);
+      return;
+    }
+    if (this.OnWebSocketProtocol && check.protocols.length) {
+      var chosen = this.OnWebSocketProtocol(microWebSrv2, check.protocols);
+      // Echoed only when it is one the client offered (RFC 6455 §4.2.2).
+      if (chosen && check.protocols.indexOf(chosen) >= 0) response.SetHeader('Sec-WebSocket-Protocol', chosen);
+    }
+    response.SetHeader('Sec-WebSocket-Accept', acceptKey(check.key));
+    response.SwitchingProtocols('websocket');
+    var webSocket = new WebSocket(microWebSrv2, request, request.connection,
+      this.MaxRecvMessageLength || microWebSrv2.MaxRequestContentLength,
+      this.WaitFrameTimeoutSec,
+      this.MaxSendQueueBytes || microWebSrv2.BufferSlotSize * 4);
+    if (this.OnWebSocketAccepted) {
+      try {
+        this.OnWebSocketAccepted(microWebSrv2, webSocket);
+      } catch (e) {
+        microWebSrv2.logException('OnWebSocketAccepted', e);
+      }
+    }
+  }
+}

@@ -1,0 +1,206 @@
+// Web routes: a small linear table, as the original keeps. A handful of routes is the normal size
+// on a board, and a linear scan over pre-split segments costs no memory beyond the table itself.
+//
+// Differences from the original, on purpose (see docs/COMPATIBILITY.md):
+// - literal segments match exactly (the original lower-cases both sides and treats `.` as a regex);
+// - argument values keep their case (the original lower-cases them);
+// - an argument matches one non-empty path segment, percent-decoded;
+// - a GET route also answers HEAD (the response then carries no body).
+
+import { percentDecode, percentEncode } from '../http/url';
+
+export var GET = 'GET';
+export var HEAD = 'HEAD';
+export var POST = 'POST';
+export var PUT = 'PUT';
+export var DELETE = 'DELETE';
+export var OPTIONS = 'OPTIONS';
+export var PATCH = 'PATCH';
+
+export type RouteArgs = { [name: string]: string | number };
+export type RouteHandler = (microWebSrv2: any, request: any, args?: RouteArgs) => void;
+
+interface RouteEntry {
+  handler: RouteHandler;
+  method: string;
+  routePath: string;
+  name: string | null;
+  /** Literal segments as strings; argument segments as `null`, their names in argNames. */
+  segments: (string | null)[];
+  argNames: string[];
+}
+
+export interface RouteResult {
+  Handler: RouteHandler;
+  Method: string;
+  RoutePath: string;
+  Name: string | null;
+  Args: RouteArgs;
+}
+
+var routes: RouteEntry[] = [];
+
+function splitPath(path: string): string[] {
+  var segments = path.split('/');
+  segments.shift(); // before the leading '/'
+  // One trailing slash is tolerated: `/api/json/` matches `/api/json`.
+  if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
+  return segments;
+}
+
+function checkNonEmptyString(value: any, what: string): void {
+  if (typeof value !== 'string' || value.length === 0) throw new Error(what + ' must be a non-empty string');
+}
+
+/** Registers a route handler for every MicroWebSrv2 instance (routes are global, as in the original). */
+export function RegisterRoute(handler: RouteHandler, method: string, routePath: string, name?: string | null): void {
+  if (typeof handler !== 'function') throw new Error('RegisterRoute: handler must be a function');
+  checkNonEmptyString(method, 'RegisterRoute: method');
+  checkNonEmptyString(routePath, 'RegisterRoute: routePath');
+  if (routePath.charAt(0) !== '/') throw new Error('RegisterRoute: routePath must start with "/"');
+  if (name !== undefined && name !== null && typeof name !== 'string') {
+    throw new Error('RegisterRoute: name must be a string or null');
+  }
+  var segments: (string | null)[] = [];
+  var argNames: string[] = [];
+  var parts = splitPath(routePath);
+  for (var i = 0; i < parts.length; i++) {
+    var part = parts[i];
+    if (part.length > 2 && part.charAt(0) === '<' && part.charAt(part.length - 1) === '>') {
+      segments.push(null);
+      argNames.push(part.substring(1, part.length - 1));
+    } else {
+      segments.push(part);
+    }
+  }
+  method = method.toUpperCase();
+  // Registering the same method and path again replaces the handler (a reloaded app must not stack routes).
+  for (var r = 0; r < routes.length; r++) {
+    if (routes[r].method === method && routes[r].routePath === routePath) routes.splice(r--, 1);
+  }
+  routes.push({
+    handler: handler, method: method, routePath: routePath,
+    name: name ? name : null, segments: segments, argNames: argNames,
+  });
+}
+
+/** Removes every route (for tests and for apps that rebuild their table). */
+export function ClearRoutes(): void {
+  routes = [];
+}
+
+/** Numbers written with ASCII digits only become integers (`42` -> 42, `007` -> 7, `4.2` stays text). */
+function convertArg(value: string): string | number {
+  if (value.length === 0 || value.length > 15) return value;
+  for (var i = 0; i < value.length; i++) {
+    var c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return value;
+  }
+  return parseInt(value, 10);
+}
+
+/** Matches raw (still percent-encoded) path segments against a route; returns its args or null. */
+function matchRoute(route: RouteEntry, segments: string[]): RouteArgs | null {
+  if (route.segments.length !== segments.length) return null;
+  var args: RouteArgs = {};
+  var argIndex = 0;
+  for (var i = 0; i < segments.length; i++) {
+    var expected = route.segments[i];
+    if (expected === null) {
+      if (segments[i].length === 0) return null;
+      var decoded = percentDecode(segments[i], false);
+      if (decoded === null) return null;
+      args[route.argNames[argIndex++]] = convertArg(decoded);
+    } else {
+      var actual = percentDecode(segments[i], false);
+      if (actual !== expected) return null;
+    }
+  }
+  return args;
+}
+
+/**
+ * Resolves a route from a method and a path. `path` may be raw (percent-encoded): argument values
+ * are decoded segment by segment, so an encoded `/` (`%2F`) stays inside its argument.
+ */
+export function ResolveRoute(method: string, path: string): RouteResult | null {
+  if (typeof method !== 'string' || typeof path !== 'string' || path.charAt(0) !== '/') return null;
+  method = method.toUpperCase();
+  var segments = splitPath(path);
+  var headFallback: RouteResult | null = null;
+  for (var i = 0; i < routes.length; i++) {
+    var route = routes[i];
+    var sameMethod = route.method === method;
+    if (!sameMethod && !(method === HEAD && route.method === GET && headFallback === null)) continue;
+    var args = matchRoute(route, segments);
+    if (args === null) continue;
+    var result: RouteResult = {
+      Handler: route.handler, Method: route.method, RoutePath: route.routePath, Name: route.name, Args: args,
+    };
+    if (sameMethod) return result;
+    headFallback = result;
+  }
+  return headFallback;
+}
+
+/** Methods that have a route for this path (for `405` with `Allow`); empty when the path has no route. */
+export function AllowedMethodsForPath(path: string): string[] {
+  var segments = splitPath(path);
+  var methods: string[] = [];
+  for (var i = 0; i < routes.length; i++) {
+    if (methods.indexOf(routes[i].method) >= 0) continue;
+    if (matchRoute(routes[i], segments) !== null) methods.push(routes[i].method);
+  }
+  if (methods.indexOf(GET) >= 0 && methods.indexOf(HEAD) < 0) methods.push(HEAD);
+  return methods;
+}
+
+/** Builds a path from a named route and its arguments, e.g. PathFromRoute('user', {id: 3}) -> '/users/3'. */
+export function PathFromRoute(routeName: string, routeArgs?: RouteArgs): string {
+  checkNonEmptyString(routeName, 'PathFromRoute: routeName');
+  for (var i = 0; i < routes.length; i++) {
+    var route = routes[i];
+    if (route.name !== routeName) continue;
+    var path = '';
+    var argIndex = 0;
+    for (var s = 0; s < route.segments.length; s++) {
+      var segment = route.segments[s];
+      if (segment === null) {
+        var argName = route.argNames[argIndex++];
+        if (!routeArgs || routeArgs[argName] === undefined || routeArgs[argName] === null) {
+          throw new Error('PathFromRoute: missing argument "' + argName + '" for route "' + routeName + '"');
+        }
+        segment = percentEncode(String(routeArgs[argName]));
+      }
+      path += '/' + segment;
+    }
+    return path.length ? path : '/';
+  }
+  throw new Error('PathFromRoute: no route named "' + routeName + '"');
+}
+
+/**
+ * Declares a route. Three ways, since TypeScript cannot decorate a free function:
+ * - `WebRoute(GET, '/users/<id>', function (mws2, request, args) { ... })` registers at once;
+ * - `WebRoute(GET, '/users/<id>', 'user', handler)` likewise, with a route name;
+ * - `WebRoute(GET, '/x')` (or with a name) returns a decorator: call it on a function
+ *   (`WebRoute(GET, '/x')(handler)`), or put it on a class method (`@WebRoute(GET, '/x')`).
+ */
+export function WebRoute(method: string, routePath: string, nameOrHandler?: any, handler?: RouteHandler): any {
+  var name: string | null = null;
+  if (typeof nameOrHandler === 'function') {
+    handler = nameOrHandler;
+  } else if (typeof nameOrHandler === 'string') {
+    name = nameOrHandler;
+  }
+  if (typeof handler === 'function') {
+    RegisterRoute(handler, method, routePath, name);
+    return handler;
+  }
+  // A decorator for functions, legacy method decorators (target, key, descriptor) and standard ones (value, context).
+  return function (target: any, key?: any, descriptor?: any) {
+    var fn = descriptor && typeof descriptor.value === 'function' ? descriptor.value : target;
+    RegisterRoute(fn, method, routePath, name);
+    return descriptor ? descriptor : target;
+  };
+}

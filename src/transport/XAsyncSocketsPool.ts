@@ -1,0 +1,98 @@
+// The pool of managed connections: the original's XAsyncSocketsPool role, kept under its name so
+// `StartInPool(pool)` code ports as is.
+//
+// Espruino runs one JavaScript thread driven by its event loop, so there is no thread to start:
+// `AsyncWaitEvents(threadsCount)` and `StartManaged(parllProcCount, procStackSize)` accept the
+// original's arguments for compatibility and ignore them. What the pool does own is the one timer
+// that sweeps every connection's deadline (one interval for all, instead of one timer per
+// connection, because every timer costs variables on a board).
+
+import { Connection, ConnectionListener, ConnectionOwner } from './Connection';
+
+/** How often deadlines are checked. Time-outs are therefore accurate to about this much. */
+var SWEEP_INTERVAL_MS = 500;
+
+export class XAsyncSocketsPool implements ConnectionOwner {
+  private connections: Connection[] = [];
+  private listeners: ConnectionListener[] = [];
+  private sweepTimer: any = null;
+
+  /** Accepted for compatibility with the original; Espruino is single-threaded. */
+  AsyncWaitEvents(threadsCount?: number): void {
+    this.startSweeping();
+  }
+
+  /** Closes every connection and stops the sweep timer. */
+  StopWaitEvents(): void {
+    var list = this.connections.slice();
+    for (var i = 0; i < list.length; i++) list[i].destroy();
+    this.stopSweeping();
+  }
+
+  get ConnectionsCount(): number {
+    return this.connections.length;
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  /** Wraps an accepted socket; the pool keeps it until it closes. */
+  addConnection(socket: EspruinoSocket, isSSL: boolean, sliceSize: number, listener: ConnectionListener): Connection {
+    var connection = new Connection(this, listener, socket, isSSL, sliceSize);
+    this.connections.push(connection);
+    this.startSweeping();
+    return connection;
+  }
+
+  releaseConnection(connection: Connection): void {
+    var index = this.connections.indexOf(connection);
+    if (index < 0) return;
+    this.connections.splice(index, 1);
+    var listener = connection.listener;
+    connection.listener = null;
+    if (listener) listener.onConnectionReleased(connection);
+    if (this.connections.length === 0 && this.listeners.length === 0) this.stopSweeping();
+  }
+
+  /** Servers register so the sweep keeps running while they listen, even with no connection. */
+  addListener(listener: ConnectionListener): void {
+    if (this.listeners.indexOf(listener) < 0) this.listeners.push(listener);
+  }
+
+  removeListener(listener: ConnectionListener): void {
+    var index = this.listeners.indexOf(listener);
+    if (index >= 0) this.listeners.splice(index, 1);
+    if (this.connections.length === 0 && this.listeners.length === 0) this.stopSweeping();
+  }
+
+  /** Closes every connection accepted on behalf of one server. */
+  closeConnectionsOf(listener: ConnectionListener): void {
+    var list = this.connections.slice();
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].listener === listener) list[i].destroy();
+    }
+  }
+
+  private startSweeping(): void {
+    if (this.sweepTimer !== null) return;
+    var self = this;
+    this.sweepTimer = setInterval(function () { self.sweep(); }, SWEEP_INTERVAL_MS);
+  }
+
+  private stopSweeping(): void {
+    if (this.sweepTimer === null) return;
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+  }
+
+  private sweep(): void {
+    var now = this.now();
+    // Copy first: expiring a connection may release it and shrink the list.
+    var list = this.connections.slice();
+    for (var i = 0; i < list.length; i++) {
+      var c = list[i];
+      if (c.deadline !== 0 && c.deadline <= now) c.expire();
+    }
+  }
+}
