@@ -7,6 +7,7 @@
 // - V8 hoists `var` and function declarations; Espruino does not. `Array.prototype.slice` and other
 //   methods reached through `X.prototype` work here but are undefined on Espruino. Function.name
 //   exists here. Errors keep V8 messages. Strings are not limited to one byte per char.
+// - Non-configurable constants stay (Number.MAX_SAFE_INTEGER, Number.EPSILON).
 // - Memory is an estimate (process.memory); there is no OUT OF MEMORY.
 // - remoteAddress/remotePort exist on sockets (the Linux build has neither), and tls.createServer
 //   exists (stock firmware has no TLS server). There is no net.connect/tls.connect/http/dgram.
@@ -79,9 +80,10 @@ function createEspruinoContext(options) {
   /** Espruino prints "Uncaught <error>" and carries on, unless process.on('uncaughtException') handles it. */
   function reportUncaught(error) {
     const handlers = global.process && global.process['#onuncaughtException'];
-    if (handlers && (typeof handlers === 'function' || handlers.length)) {
+    const list = typeof handlers === 'function' ? [handlers] : handlers || [];
+    if (list.length) {
       try {
-        loop.callListeners(global.process, handlers, [error]);
+        for (let i = 0; i < list.length; i++) list[i].call(global.process, error);
         return;
       } catch (handlerError) {
         error = handlerError;
@@ -120,7 +122,7 @@ function createEspruinoContext(options) {
       servers: networking.serverCount(),
       timers: timers.count(),
       modules: modules ? modules.count() : 0,
-      bufferedBytes: 0,
+      bufferedBytes: networking.bufferedBytes(),
     }),
   });
 
@@ -145,6 +147,8 @@ function createEspruinoContext(options) {
   });
   for (const name of Object.keys(globals)) define(global, name, globals[name]);
 
+  const stopWatchingRejections = watchUnhandledRejections(intrinsics.Promise, reportUncaught);
+
   return {
     run(code, filename) {
       return vm.runInContext(withoutStrictMode(String(code)), realm.context, { filename: filename || 'upload.js' });
@@ -166,12 +170,44 @@ function createEspruinoContext(options) {
     },
     close() {
       if (!closing) {
+        stopWatchingRejections();
         timers.clearAll();
         loop.close();
         closing = networking.shutdown();
       }
       return closing;
     },
+  };
+}
+
+/** Promise classes of live contexts, each with the reporter of its context. */
+const rejectionReporters = new Map();
+const reportedRejections = new WeakSet();
+
+/**
+ * Node treats an unhandled rejection as fatal; Espruino prints "Uncaught ..." and carries on. While
+ * a context is open, rejections of its own promises are reported like any uncaught callback error.
+ * Rejections of other promises keep Node's default (they are rethrown) unless someone else listens.
+ */
+function onUnhandledRejection(reason, promise) {
+  // Some runners (mocha) re-emit the event: report each rejection once.
+  if (reportedRejections.has(promise)) return;
+  for (const [PromiseClass, report] of rejectionReporters) {
+    if (promise instanceof PromiseClass) {
+      reportedRejections.add(promise);
+      report(reason);
+      return;
+    }
+  }
+  if (process.listenerCount('unhandledRejection') === 1) throw reason;
+}
+
+function watchUnhandledRejections(PromiseClass, report) {
+  if (rejectionReporters.size === 0) process.on('unhandledRejection', onUnhandledRejection);
+  rejectionReporters.set(PromiseClass, report);
+  return function stopWatching() {
+    rejectionReporters.delete(PromiseClass);
+    if (rejectionReporters.size === 0) process.removeListener('unhandledRejection', onUnhandledRejection);
   };
 }
 

@@ -280,6 +280,12 @@ function createNetworking(options) {
       return state.listening || Promise.reject(new Error('listen() was not called'));
     },
     socketCount: () => openSockets.size,
+    /** Received bytes held for scripts that have not read them yet (memory estimate). */
+    bufferedBytes() {
+      let total = 0;
+      for (const socket of openSockets) total += socketStates.get(socket).receivedBytes;
+      return total;
+    },
     serverCount: () => openServers.size,
     /** Destroys every socket and closes every server; resolves when Node has released them. */
     shutdown() {

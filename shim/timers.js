@@ -34,6 +34,7 @@ function createTimers(options) {
     if (isNaN(interval) || interval < MIN_INTERVAL_MS) interval = MIN_INTERVAL_MS;
     if (interval > MAX_INTERVAL_MS) throw new errors.Error('Interval is too long (>100 years)');
     const id = nextId();
+    if (loop.closed) return id;
     const run = typeof callback === 'function'
       ? () => callback.apply(undefined, extraArgs)
       : () => evaluate(callback);

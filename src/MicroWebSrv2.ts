@@ -399,7 +399,7 @@ export class MicroWebSrv2 {
       response.SetHeader('Access-Control-Allow-Headers', request.GetHeader('access-control-request-headers') || '*');
       response.SetHeader('Access-Control-Allow-Credentials', 'true');
       response.SetHeader('Access-Control-Max-Age', '86400');
-      if (origin) response.SetHeader('Vary', 'Origin');
+      if (origin && !this.AllowAllOrigins) response.SetHeader('Vary', 'Origin');
     }
     response.Return(204);
   }

@@ -5,7 +5,7 @@
 const assert = require('assert');
 const fc = require('fast-check');
 const { compileTemplate, isTemplateError } = require('../build/lib/modules/PyhtmlTemplate/compiler');
-const { htmlEscape } = require('../build/lib/modules/PyhtmlTemplate/htmlEscape');
+const { htmlEscape } = require('../build/lib/text/html');
 
 /** Renders `source` with `scope` and returns everything written, joined. */
 function render(source, scope) {
@@ -132,6 +132,8 @@ describe('compileTemplate', () => {
     it('supports "}}" inside a string literal of the expression', () => {
       assert.strictEqual(render('{{ "a}}b" }}'), 'a}}b');
       assert.strictEqual(render("{{ 'x}}' + `}}y` }}"), 'x}}}}y');
+      assert.strictEqual(render('{{ "a\\"}}b" }}'), 'a&quot;}}b');
+      assert.strictEqual(render('{{ "\\\\" + "}}" }}'), '\\}}');
     });
 
     it('supports object literals, whose braces may end in "}}"', () => {
@@ -164,6 +166,7 @@ describe('compileTemplate', () => {
 
     it('keeps "{{" inside a string of the code', () => {
       assert.strictEqual(render('{{ py }} print("{{ x }}") {{ end }}'), '{{ x }}');
+      assert.strictEqual(render("{{ py }} print('it\\'s {{ x }}') {{ end }}"), "it's {{ x }}");
     });
 
     it('ends at the {{ end }} after line and block comments, quotes in comments included', () => {

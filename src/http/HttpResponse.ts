@@ -124,15 +124,15 @@ export class HttpResponse {
     }
     head += '\r\n';
     var connection = request.connection;
-    if (bodyless || body === null) {
-      if (body !== null && typeof body !== 'string' && body.close) body.close();
-      connection.send(head);
-    } else if (typeof body === 'string') {
-      connection.send(head + body);
-    } else {
-      connection.send(head);
-      connection.sendSource(length < 0 ? new ChunkedSource(body) : body);
+    connection.enqueue(head);
+    if (body !== null) {
+      if (bodyless) {
+        if (typeof body !== 'string' && body.close) body.close();
+      } else {
+        connection.enqueue(typeof body === 'string' || length >= 0 ? body : new ChunkedSource(body));
+      }
     }
+    connection.flush();
     if (session !== null) session.responseQueued(this, keepAlive, upgraded);
   }
 

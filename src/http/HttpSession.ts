@@ -192,14 +192,17 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
         return;
       }
       var method = request.Method;
-      if (method === 'GET' || method === 'HEAD') {
-        server.serveStaticFile(request);
+      if (KNOWN_METHODS.indexOf(method) < 0) {
+        response.ReturnNotImplemented();
       } else if (method === 'OPTIONS') {
         server.answerOptions(request);
-      } else if (KNOWN_METHODS.indexOf(method) >= 0) {
+      } else if (AllowedMethodsForPath(request.head.path).length) {
+        // The path is a route's, under other methods: the route defines the resource.
         response.ReturnMethodNotAllowed();
+      } else if (method === 'GET' || method === 'HEAD') {
+        server.serveStaticFile(request);
       } else {
-        response.ReturnNotImplemented();
+        response.ReturnMethodNotAllowed();
       }
     } catch (e) {
       server.logException('Handler of ' + this.describe(), e);

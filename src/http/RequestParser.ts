@@ -4,6 +4,8 @@
 // Every limit fails early, while bytes arrive, so a client cannot make the board buffer more than
 // the limits allow.
 
+import { findString } from '../text/strings';
+
 /** Limits, each enforced as bytes arrive. The defaults are DEFAULT_REQUEST_PARSER_LIMITS. */
 export interface RequestParserLimits {
   /** Bytes of the request line, line ending excluded; longer -> 414. Also bounds a chunk-size line (-> 400). Default 1024. */
@@ -525,15 +527,9 @@ function lowerCaseTokens(value: string): string {
   return out === '' ? '' : out + ',';
 }
 
-/**
- * Whether a list made by lowerCaseTokens holds `token`. Espruino 2v29's indexOf also "finds" a
- * needle whose beginning matches the end of the string (',a,'.indexOf(',b,') is 2), so a match
- * that runs past the end is no match.
- */
+/** Whether a list made by lowerCaseTokens holds `token` (findString: Espruino's indexOf is unreliable). */
 function hasToken(list: string, token: string): boolean {
-  var needle = ',' + token + ',';
-  var at = list.indexOf(needle);
-  return at >= 0 && at + needle.length <= list.length;
+  return findString(list, ',' + token + ',') >= 0;
 }
 
 /** Trims SP and HTAB only: String.trim would also eat bytes such as 0xA0 that belong to the value. */

@@ -125,7 +125,7 @@ function matchRoute(route: RouteEntry, segments: string[]): RouteArgs | null {
  */
 export function ResolveRoute(method: string, path: string): RouteResult | null {
   if (typeof method !== 'string' || typeof path !== 'string' || path.charAt(0) !== '/') return null;
-  method = method.toUpperCase();
+  // Methods are case-sensitive (RFC 9110 §9.1): `get` is not GET.
   var segments = splitPath(path);
   var headFallback: RouteResult | null = null;
   for (var i = 0; i < routes.length; i++) {

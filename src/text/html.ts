@@ -1,16 +1,28 @@
-// HTML escaping for text placed in pages: status pages, template expressions, MicroWebSrv2.HTMLEscape.
+// HTML escaping for text placed in pages: status pages, template expressions, MicroWebSrv2.HTMLEscape. The regular expressions are a single
+// character class, which Espruino's RegExp engine handles, and they run natively: on the board a
+// character loop written in JavaScript would cost far more per byte.
 
-var ESCAPES: { [ch: string]: string } = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+var NEEDS_ESCAPE = /[&<>"']/;
+var ESCAPABLE = /[&<>"']/g;
 
-/** Escapes & < > " ' (enough for element content and quoted attribute values). */
-export function htmlEscape(text: string): string {
-  var out = '';
-  var runStart = 0;
-  for (var i = 0; i < text.length; i++) {
-    var replacement = ESCAPES[text.charAt(i)];
-    if (replacement === undefined) continue;
-    out += text.substring(runStart, i) + replacement;
-    runStart = i + 1;
-  }
-  return runStart === 0 ? text : out + text.substring(runStart);
+var ENTITIES: { [char: string]: string } = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;'
+};
+
+function entityOf(char: string): string {
+  return ENTITIES[char];
+}
+
+/**
+ * Escapes the five characters that can open markup or end an attribute value:
+ * `htmlEscape('<a href="x">')` gives `&lt;a href=&quot;x&quot;&gt;`. Text with none of them is returned
+ * as it is, without building a new string.
+ */
+export function htmlEscape(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
+  return s.replace(ESCAPABLE, entityOf);
 }

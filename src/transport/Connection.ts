@@ -83,25 +83,33 @@ export class Connection {
     return !this.writing && this.queue === null;
   }
 
-  /** Queues binary data (a binary string). Sent in slices; never one large socket write. */
+  /** Queues binary data (a binary string) and starts sending. Sent in slices, never one large write. */
   send(data: string): void {
-    if (this.closed || this.closing || !data) return;
-    if (!this.writing && this.queue === null && data.length <= this.sliceSize) {
-      this.writeSlice(data);
-      return;
-    }
     this.enqueue(data);
-    this.queuedBytes += data.length;
-    this.pump();
+    this.flush();
   }
 
-  /** Queues a pull source: read one slice per drain, so its data stays at the source until sent. */
-  sendSource(source: ByteSource): void {
+  /**
+   * Queues without sending yet, so the next flush() puts consecutive items (a response head and the
+   * start of its body) into one socket write. `item`: a binary string, or a pull source read one
+   * slice per 'drain' so its data stays at the source until sent.
+   */
+  enqueue(item: string | ByteSource): void {
     if (this.closed || this.closing) {
-      if (source.close) source.close();
+      if (typeof item !== 'string' && item.close) item.close();
       return;
     }
-    this.enqueue([SOURCE_MARK, source]);
+    if (typeof item === 'string') {
+      if (!item) return;
+      this.queuedBytes += item.length;
+      this.pushQueue(item);
+    } else {
+      this.pushQueue([SOURCE_MARK, item]);
+    }
+  }
+
+  /** Starts sending what is queued, if no slice is already on its way. */
+  flush(): void {
     this.pump();
   }
 
@@ -135,7 +143,7 @@ export class Connection {
     else this.destroy();
   }
 
-  private enqueue(item: any): void {
+  private pushQueue(item: any): void {
     if (this.queue === null) this.queue = [item];
     else this.queue.push(item);
   }

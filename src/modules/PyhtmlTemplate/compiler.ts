@@ -16,7 +16,8 @@
 // `{{ f({a: {b: 1}}) }}` work. A `{{ py }}` block ends at the first `{{` outside quotes, which must be
 // `{{ end }}`. Names starting with `__` are reserved for the generated code.
 
-import { htmlEscape } from './htmlEscape';
+import { htmlEscape } from '../../text/html';
+import { findString } from '../../text/strings';
 
 export interface TemplateScope { [name: string]: any }
 
@@ -45,6 +46,8 @@ function templateError(message: string, line: number): TemplateError {
   return new (TemplateErrorObject as any)(message, line);
 }
 
+/** True for errors thrown by compileTemplate and render, by shape rather than prototype, so it also works
+ *  across two copies of this module. */
 export function isTemplateError(e: any): boolean {
   return e != null && e.name === 'TemplateError' && typeof e.line === 'number';
 }
@@ -67,13 +70,6 @@ function leadingWord(s: string): string {
   var i = 0;
   while (i < s.length && isIdentifierChar(s.charCodeAt(i))) i++;
   return s.substring(0, i);
-}
-
-/** `s.indexOf(needle, from)` for needles longer than one character. Espruino 2v29 also reports a match
- *  where only the start of the needle fits at the end of `s` (`'ab{'.indexOf('{{')` is 2). */
-function find(s: string, needle: string, from: number): number {
-  var i = s.indexOf(needle, from);
-  return i >= 0 && i + needle.length > s.length ? -1 : i;
 }
 
 function countNewlines(s: string, from: number, to: number): number {
@@ -138,8 +134,8 @@ function findCodeEnd(s: string, i: number): number {
       if (next === '{') return at;
     } else if (match[0] === '/') {
       if (next !== '/' && next !== '*') continue;
-      var commentEnd = next === '/' ? s.indexOf('\n', at) : find(s, '*/', at + 2);
-      var braces = find(s, '{{', at);
+      var commentEnd = next === '/' ? s.indexOf('\n', at) : findString(s, '*/', at + 2);
+      var braces = findString(s, '{{', at);
       if (braces >= 0 && (commentEnd < 0 || braces < commentEnd)) return braces;
       if (commentEnd < 0) return -1;
       CODE_SPECIALS.lastIndex = next === '/' ? commentEnd : commentEnd + 2;
@@ -156,7 +152,7 @@ function parseTemplate(source: string, onPart: PartHandler): void {
   var pos = 0;
   var line = 1;
   for (;;) {
-    var tagStart = find(source, '{{', pos);
+    var tagStart = findString(source, '{{', pos);
     var textEnd = tagStart < 0 ? source.length : tagStart;
     if (textEnd > pos) onPart('text', source.substring(pos, textEnd), line);
     line += countNewlines(source, pos, textEnd);
@@ -237,7 +233,7 @@ var VALUE_KEYWORDS = ' this super null true false undefined NaN Infinity argumen
 var DECLARING_KEYWORDS = ' var let const function class ';
 
 function isIn(list: string, word: string): boolean {
-  return word !== '' && find(list, ' ' + word + ' ', 0) >= 0;
+  return word !== '' && findString(list, ' ' + word + ' ', 0) >= 0;
 }
 
 function nextNonSpace(s: string, i: number): number {
@@ -310,7 +306,7 @@ function scanNames(code: string, names: NameFlags): void {
     var end = start + token.length;
     var c = token.charAt(0);
     if (token === '//' || token === '/*') {
-      var commentEnd = token === '//' ? code.indexOf('\n', end) : find(code, '*/', end);
+      var commentEnd = token === '//' ? code.indexOf('\n', end) : findString(code, '*/', end);
       TOKEN.lastIndex = commentEnd < 0 ? code.length : commentEnd + (token === '//' ? 0 : 2);
       continue;
     }
@@ -401,7 +397,10 @@ function checkPart(part: Part, code: string, line: number): void {
  * `compileTemplate('<b>{{ name }}</b>').render({ name: 'Ann' }, send)`.
  * Throws TemplateError for an unclosed `{{`, a missing or stray `end`/`elif`/`else`, a `for` without
  * ` in `, and JavaScript syntax errors (on Node; Espruino reads code only as it runs it, so there a
- * syntax error surfaces from `render`, with the line of its piece).
+ * syntax error surfaces from `render`, with the line of its piece, after the output before it).
+ * Limits: an error inside a py block reports the line where the block's code starts; a name declared
+ * anywhere in the page (var, let, const, function, class) or used as a loop variable is local to the
+ * whole page, so it neither reads nor writes the scope.
  */
 export function compileTemplate(source: string): CompiledTemplate {
   var names: NameFlags = {};

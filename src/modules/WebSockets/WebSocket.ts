@@ -10,7 +10,7 @@
 
 import { Connection, ConnectionHandler } from '../../transport/Connection';
 import { FrameReader, FrameReaderEvents, FrameReaderOptions } from './FrameReader';
-import { closePayload, encodeFrame, OPCODE_BINARY, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT } from './FrameWriter';
+import { closePayload, encodeFrame, frameHeader, OPCODE_BINARY, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT } from './FrameWriter';
 import { GOING_AWAY, NORMAL } from './closeCodes';
 import { utf8Encode } from '../../text/utf8';
 import { toBinaryString } from '../../text/binary';
@@ -100,7 +100,10 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
 
   private sendMessage(opcode: number, payload: string): boolean {
     if (!this.CanSend) return false;
-    this.connection.send(encodeFrame(opcode, payload));
+    // Header and payload queue apart: a large payload is sliced where it is, never copied into a frame.
+    this.connection.enqueue(frameHeader(opcode, payload.length, true));
+    this.connection.enqueue(payload);
+    this.connection.flush();
     return true;
   }
 
