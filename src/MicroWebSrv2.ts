@@ -51,6 +51,7 @@ export class MicroWebSrv2 {
   private netServer: EspruinoServer | null = null;
   private connectionCount = 0;
   private sslOptions: { key: string; cert: string; ca?: string } | null = null;
+  private limits: RequestParserLimits | null = null;
 
   private connQueueCapacity = 0;
   private bufferSlotsCount = 0;
@@ -314,8 +315,7 @@ export class MicroWebSrv2 {
       return;
     }
     this.connectionCount++;
-    var connection = pool.addConnection(socket, this.sslOptions !== null, this.bufferSlotSize, this);
-    new HttpSession(this, connection);
+    new HttpSession(pool.addConnection(socket, this));
   }
 
   /** Called by the pool when a connection of this server is gone. */
@@ -357,14 +357,19 @@ export class MicroWebSrv2 {
 
   // ---- Used by the HTTP sessions ----
 
+  /** One limits object shared by every connection's parser (recomputed only if the settings changed). */
   parserLimits(): RequestParserLimits {
-    return {
-      maxRequestLineLength: this.bufferSlotSize,
-      // Two slots for the whole header section: a typical browser sends well under one.
-      maxHeaderBytes: this.bufferSlotSize * 2,
-      maxHeaderCount: 100,
-      maxContentLength: this.maxRequestContentLength,
-    };
+    var limits = this.limits;
+    if (limits === null || limits.maxRequestLineLength !== this.bufferSlotSize || limits.maxContentLength !== this.maxRequestContentLength) {
+      limits = this.limits = {
+        maxRequestLineLength: this.bufferSlotSize,
+        // Two slots for the whole header section: a typical browser sends well under one.
+        maxHeaderBytes: this.bufferSlotSize * 2,
+        maxHeaderCount: 100,
+        maxContentLength: this.maxRequestContentLength,
+      };
+    }
+    return limits;
   }
 
   /** Pipelined bytes a connection may hold while its current response is under way. */

@@ -9,6 +9,10 @@
 //   must keep moving (each body chunk re-arms the deadline): else 408 and close;
 // - a handler that never answers: HandlerTimeoutSec, then 500, a log line, and close;
 // - a client that stops reading the response: closed when no slice drains for RequestsTimeoutSec.
+//
+// Memory: an idle keep-alive session holds nothing but its connection. The parser exists from a
+// request's first byte to its response (longer only while pipelined input waits in it), and every
+// other field is back to its prototype default between requests.
 
 import { RequestHead, RequestParser, RequestParserEvents } from './RequestParser';
 import { HttpRequest, decodeRequestPath } from './HttpRequest';
@@ -21,47 +25,58 @@ type Phase = 'idle' | 'receiving' | 'handling' | 'sending' | 'closing' | 'upgrad
 /** Methods the server knows; any other gets 501 rather than 405 (RFC 9110 §9.1). */
 var KNOWN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'CONNECT'];
 var STATIC_METHODS = ['GET', 'HEAD', 'OPTIONS'];
+/** MicroWebSrv2's log levels (kept here to avoid a dependency cycle). */
+var DEBUG = 0;
+var WARNING = 2;
 
 export class HttpSession implements ConnectionHandler, RequestParserEvents, ResponseSession {
-  private parser: RequestParser;
-  private phase: Phase = 'idle';
-  private request: HttpRequest | null = null;
-  private route: RouteResult | null = null;
+  private parser!: RequestParser | null;
+  private phase!: Phase;
+  private request!: HttpRequest | null;
+  private route!: RouteResult | null;
   /** Why the current request cannot be served normally (decided at head time, answered at its end). */
-  private earlyStatus = 0;
-  private keepAliveAfterResponse = false;
-  private mustClose = false;
+  private earlyStatus!: number;
+  private keepAliveAfterResponse!: boolean;
+  private mustClose!: boolean;
 
-  constructor(private server: any, readonly connection: Connection) {
-    this.parser = new RequestParser(server.parserLimits(), this);
+  constructor(readonly connection: Connection) {
     connection.handler = this;
-    connection.setTimeout(server.RequestsTimeoutSec);
+    connection.setTimeout(this.server.RequestsTimeoutSec);
+  }
+
+  /** The server that accepted the connection (null once it closed). */
+  private get server(): any {
+    return this.connection.listener;
   }
 
   // ---- Connection events ----
 
   onData(data: string): void {
+    var server = this.server;
     if (this.phase === 'idle') {
       this.phase = 'receiving';
-      this.connection.setTimeout(this.server.RequestsTimeoutSec);
+      this.connection.setTimeout(server.RequestsTimeoutSec);
     }
-    this.parser.feed(data);
+    var parser = this.parser;
+    if (parser === null) parser = this.parser = new RequestParser(server.parserLimits(), this);
+    parser.feed(data);
     // Pipelined input waits in the parser while a response is under way; bound it.
-    if (this.parser.pendingBytes > this.server.maxPendingInput()) {
-      this.server.Log('Connection dropped: too much pipelined input', this.server.constructor.WARNING);
+    if (this.parser !== null && this.parser.pendingBytes > server.maxPendingInput()) {
+      server.Log('Connection dropped: too much pipelined input', WARNING);
       this.connection.destroy();
     }
   }
 
   onDrained(): void {
     if (this.phase !== 'sending') return;
+    var server = this.server;
     var response = this.request !== null ? this.request.Response : null;
-    this.connection.progressTimeoutSec = 0;
+    this.connection.setProgressTimeout(0);
     if (response !== null && response.OnSent) {
       try {
-        response.OnSent(this.server, response);
+        response.OnSent(server, response);
       } catch (e) {
-        this.server.logException('OnSent callback', e);
+        server.logException('OnSent callback', e);
       }
     }
     if (this.keepAliveAfterResponse && !this.mustClose && !this.connection.closed) {
@@ -74,16 +89,14 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
 
   onTimeout(): void {
     var server = this.server;
-    if (this.phase === 'receiving' && this.parser.state !== 'done') {
-      if (this.request === null || this.request.Response.HeadersSent === false) {
-        this.mustClose = true;
-        this.respondWithoutRequest(408);
-      }
+    if (this.phase === 'receiving') {
+      this.mustClose = true;
+      this.respondWithoutRequest(408);
       this.connection.end();
       return;
     }
     if (this.phase === 'handling') {
-      server.Log('No response from the handler of ' + this.describe() + ' within ' + server.HandlerTimeoutSec + ' s', server.constructor.WARNING);
+      server.Log('No response from the handler of ' + this.describe() + ' within ' + server.HandlerTimeoutSec + ' s', WARNING);
       this.mustClose = true;
       if (this.request !== null && !this.request.Response.HeadersSent) {
         this.request.Response.ReturnInternalServerError();
@@ -97,27 +110,25 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     this.phase = 'closing';
     this.request = null;
     this.route = null;
+    this.parser = null;
   }
 
   // ---- Parser events ----
 
   onHead(head: RequestHead): void {
-    var server = this.server;
     var path = decodeRequestPath(head.path === '*' ? '/' : head.path);
-    this.earlyStatus = 0;
-    this.route = null;
-    this.request = new HttpRequest(server, this.connection, head, path === null ? '/' : path);
-    this.request.Response.session = this;
+    var request = this.request = new HttpRequest(this.server, this.connection, head, path === null ? '/' : path);
+    request.Response.session = this;
     if (path === null) {
       this.earlyStatus = 400;
-      this.parser.skipBody();
+      this.parser!.skipBody();
       return;
     }
-    this.route = ResolveRoute(head.method, head.path);
+    var route = this.route = ResolveRoute(head.method, head.path);
     // Only route handlers read bodies; static files, modules and errors discard them, so an
     // unwanted upload never occupies memory.
-    if (this.route === null) {
-      this.parser.skipBody();
+    if (route === null) {
+      this.parser!.skipBody();
       return;
     }
     if (head.expectContinue && head.contentLength !== 0) this.connection.send('HTTP/1.1 100 Continue\r\n\r\n');
@@ -143,7 +154,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
 
   onError(status: number, message: string): void {
     this.mustClose = true;
-    this.server.Log('Bad request (' + status + '): ' + message, this.server.constructor.DEBUG);
+    this.server.Log('Bad request (' + status + '): ' + message, DEBUG);
     if (this.request !== null && this.request.Response.HeadersSent) {
       this.connection.end();
       return;
@@ -154,20 +165,24 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   // ---- ResponseSession ----
 
   canKeepAlive(response: HttpResponse): boolean {
-    return !this.mustClose && response.Request.head.keepAlive && this.server.IsRunning && !this.connection.closed;
+    return !this.mustClose && !this.connection.closed && response.Request.head.keepAlive && this.server.IsRunning;
   }
 
   responseQueued(response: HttpResponse, keepAlive: boolean, upgraded: boolean): void {
+    // A handler may answer after its client left: nothing more to do then.
+    if (this.connection.closed) return;
     if (upgraded) {
       // The module that answered 101 takes the connection over; HTTP is done with it.
       this.phase = 'upgraded';
+      this.parser = null;
       this.connection.setTimeout(0);
       return;
     }
+    var timeout = this.server.RequestsTimeoutSec;
     this.phase = 'sending';
     this.keepAliveAfterResponse = keepAlive;
-    this.connection.setTimeout(this.server.RequestsTimeoutSec);
-    this.connection.progressTimeoutSec = this.server.RequestsTimeoutSec;
+    this.connection.setTimeout(timeout);
+    this.connection.setProgressTimeout(timeout);
   }
 
   allowedMethods(request: HttpRequest): string[] {
@@ -215,13 +230,23 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     }
   }
 
+  /** Back to idle: every field returns to its prototype default, so a kept-alive session costs nothing. */
   private startNextRequest(): void {
-    this.request = null;
-    this.route = null;
-    this.phase = 'idle';
+    var self: any = this;
+    delete self.request;
+    delete self.route;
+    delete self.earlyStatus;
+    delete self.keepAliveAfterResponse;
     this.connection.setTimeout(this.server.RequestsTimeoutSec);
-    if (this.parser.pendingBytes > 0) this.phase = 'receiving';
-    this.parser.next();
+    var parser = this.parser;
+    if (parser !== null && parser.pendingBytes > 0) {
+      // A pipelined request is already waiting: the parser resumes with it.
+      this.phase = 'receiving';
+      parser.next();
+      return;
+    }
+    delete self.parser;
+    delete self.phase;
   }
 
   /** Answers a request that never became an HttpRequest (parse error, time-out). */
@@ -230,10 +255,10 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       method: 'GET', target: '/', version: '1.1', path: '/', query: '', headers: {},
       contentLength: 0, chunked: false, expectContinue: false, keepAlive: false, upgrade: false,
     };
-    this.request = new HttpRequest(this.server, this.connection, head, '/');
-    this.request.Response.session = this;
+    var request = this.request = new HttpRequest(this.server, this.connection, head, '/');
+    request.Response.session = this;
     this.phase = 'handling';
-    this.request.Response.Return(status);
+    request.Response.Return(status);
   }
 
   private describe(): string {
@@ -241,3 +266,13 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     return request === null ? 'a request' : request.Method + ' ' + request.Path;
   }
 }
+
+// Defaults shared by every session; an instance only stores what differs (see the top comment).
+var defaults: any = HttpSession.prototype;
+defaults.parser = null;
+defaults.phase = 'idle';
+defaults.request = null;
+defaults.route = null;
+defaults.earlyStatus = 0;
+defaults.keepAliveAfterResponse = false;
+defaults.mustClose = false;

@@ -1,40 +1,76 @@
-// Status codes: reason phrases (RFC 9110 §15) and the one place that decides when a response has
-// no content, so HEAD, 1xx, 204 and 304 are handled alike everywhere.
-
-var REASONS: { [code: string]: string } = {
-  100: 'Continue', 101: 'Switching Protocols',
-  200: 'OK', 201: 'Created', 202: 'Accepted', 203: 'Non-Authoritative Information', 204: 'No Content',
-  205: 'Reset Content', 206: 'Partial Content',
-  300: 'Multiple Choices', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified',
-  307: 'Temporary Redirect', 308: 'Permanent Redirect',
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 408: 'Request Timeout', 409: 'Conflict', 410: 'Gone', 411: 'Length Required',
-  412: 'Precondition Failed', 413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type',
-  416: 'Range Not Satisfiable', 417: 'Expectation Failed', 422: 'Unprocessable Content', 426: 'Upgrade Required',
-  428: 'Precondition Required', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
-  504: 'Gateway Timeout', 505: 'HTTP Version Not Supported',
-};
-
-/** One-line explanations used on the built-in status pages (as the original's pages have). */
-var MESSAGES: { [code: string]: string } = {
-  400: 'Bad request.',
-  401: 'Authentication is required.',
-  403: 'Access to this resource is forbidden.',
-  404: 'The requested resource was not found.',
-  405: 'This method is not allowed for the requested resource.',
-  408: 'The request did not arrive in time.',
-  413: 'The request content is too large.',
-  414: 'The request target is too long.',
-  431: 'The request header fields are too large.',
-  500: 'The server encountered an internal error.',
-  501: 'This request is not implemented by the server.',
-  503: 'The service is temporarily unavailable.',
-  505: 'This HTTP version is not supported.',
-};
+// Status codes: reason phrases (RFC 9110 §15) and the one place that decides when a response has no
+// content, so HEAD, 1xx, 204 and 304 are handled alike everywhere.
+//
+// The tables are switch statements rather than objects: code stays in flash on a board, while an
+// object of fifty entries would hold about 150 variables for as long as the server runs.
 
 export function reasonPhrase(code: number): string {
-  return REASONS[code] || 'Unknown Reason';
+  switch (code) {
+    case 100: return 'Continue';
+    case 101: return 'Switching Protocols';
+    case 200: return 'OK';
+    case 201: return 'Created';
+    case 202: return 'Accepted';
+    case 203: return 'Non-Authoritative Information';
+    case 204: return 'No Content';
+    case 205: return 'Reset Content';
+    case 206: return 'Partial Content';
+    case 300: return 'Multiple Choices';
+    case 301: return 'Moved Permanently';
+    case 302: return 'Found';
+    case 303: return 'See Other';
+    case 304: return 'Not Modified';
+    case 307: return 'Temporary Redirect';
+    case 308: return 'Permanent Redirect';
+    case 400: return 'Bad Request';
+    case 401: return 'Unauthorized';
+    case 403: return 'Forbidden';
+    case 404: return 'Not Found';
+    case 405: return 'Method Not Allowed';
+    case 406: return 'Not Acceptable';
+    case 408: return 'Request Timeout';
+    case 409: return 'Conflict';
+    case 410: return 'Gone';
+    case 411: return 'Length Required';
+    case 412: return 'Precondition Failed';
+    case 413: return 'Content Too Large';
+    case 414: return 'URI Too Long';
+    case 415: return 'Unsupported Media Type';
+    case 416: return 'Range Not Satisfiable';
+    case 417: return 'Expectation Failed';
+    case 422: return 'Unprocessable Content';
+    case 426: return 'Upgrade Required';
+    case 428: return 'Precondition Required';
+    case 429: return 'Too Many Requests';
+    case 431: return 'Request Header Fields Too Large';
+    case 500: return 'Internal Server Error';
+    case 501: return 'Not Implemented';
+    case 502: return 'Bad Gateway';
+    case 503: return 'Service Unavailable';
+    case 504: return 'Gateway Timeout';
+    case 505: return 'HTTP Version Not Supported';
+    default: return 'Unknown Reason';
+  }
+}
+
+/** One-line explanations used on the built-in status pages (as the original's pages have). */
+function statusMessage(code: number): string {
+  switch (code) {
+    case 400: return 'Bad request.';
+    case 401: return 'Authentication is required.';
+    case 403: return 'Access to this resource is forbidden.';
+    case 404: return 'The requested resource was not found.';
+    case 405: return 'This method is not allowed for the requested resource.';
+    case 408: return 'The request did not arrive in time.';
+    case 413: return 'The request content is too large.';
+    case 414: return 'The request target is too long.';
+    case 431: return 'The request header fields are too large.';
+    case 500: return 'The server encountered an internal error.';
+    case 501: return 'This request is not implemented by the server.';
+    case 503: return 'The service is temporarily unavailable.';
+    case 505: return 'This HTTP version is not supported.';
+    default: return '';
+  }
 }
 
 /** RFC 9110 §6.4.1: 1xx, 204 and 304 responses never carry content. */
@@ -44,8 +80,6 @@ export function statusHasNoContent(code: number): boolean {
 
 /** The HTML page the original sends with a bare status (`Return(404)`), minus its indentation. */
 export function statusPage(code: number): string {
-  var title = '[' + code + '] ' + reasonPhrase(code);
-  var message = MESSAGES[code] || '';
-  return '<html><head><title>MicroWebSrv2</title></head><body><h2>MicroWebSrv2 - ' + title +
-    '</h2>' + message + '</body></html>\n';
+  return '<html><head><title>MicroWebSrv2</title></head><body><h2>MicroWebSrv2 - [' + code + '] ' +
+    reasonPhrase(code) + '</h2>' + statusMessage(code) + '</body></html>\n';
 }

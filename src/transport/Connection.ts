@@ -2,9 +2,15 @@
 //
 // Why a send queue paced by 'drain': Espruino's socket.write() never refuses data, buffers it without
 // limit, and costs quadratic time for a large write. So the connection hands the socket at most one
-// slice of `sliceSize` bytes at a time and writes the next slice only when the socket says its buffer
-// is empty. Data waiting here stays where it already is (a user string, or a file still on flash),
-// so serving a large file never copies it into RAM.
+// slice of BufferSlotSize bytes at a time and writes the next slice only when the socket says its
+// buffer is empty. Data waiting here stays where it already is (a user string, or a file still on
+// flash), so serving a large file never copies it into RAM.
+//
+// Why it is shaped as it is: on a board every property of every open connection costs variables.
+// So the socket listeners are three shared functions (Espruino calls them with `this` = the socket,
+// which points back at its connection), not closures per connection; state flags share one
+// number; and fields whose value is usually the default live on the prototype, so an idle
+// keep-alive connection stores only its socket, its server, its handler and its deadline.
 
 /** A pull source of binary data: files, streams, chunked encoders. `read` returns '' or undefined at the end. */
 export interface ByteSource {
@@ -12,7 +18,7 @@ export interface ByteSource {
   close?: () => void;
 }
 
-/** What the connection tells its owner (the HTTP session, later a WebSocket). */
+/** What the connection tells its owner (the HTTP session, then a WebSocket after an upgrade). */
 export interface ConnectionHandler {
   onData(data: string): void;
   /** Everything queued has been handed to the network. */
@@ -23,49 +29,68 @@ export interface ConnectionHandler {
   onClosed(): void;
 }
 
-export interface ConnectionOwner {
-  releaseConnection(connection: Connection): void;
-  now(): number;
-}
-
-/** Who accepted the connection (a server), told when the pool releases it. */
+/** The server that accepted the connection: its settings, and who to tell when it is gone. */
 export interface ConnectionListener {
+  BufferSlotSize: number;
+  IsSSLEnabled: boolean;
   onConnectionReleased(connection: Connection): void;
 }
 
 var SOURCE_MARK = 1;
+/** A slice has been given to the socket and its 'drain' has not come back yet. */
+var WRITING = 1;
+/** end() was asked: close once the queue is sent. */
+var CLOSING = 2;
+var CLOSED = 4;
+
+function onSocketData(this: any, data: string): void {
+  var connection: Connection = this.mws2c;
+  if (connection && connection.handler && !connection.closed) connection.handler.onData(data);
+}
+
+function onSocketDrain(this: any): void {
+  var connection: Connection = this.mws2c;
+  if (connection) connection.onSocketDrain();
+}
+
+function onSocketClose(this: any): void {
+  var connection: Connection = this.mws2c;
+  if (connection) connection.onSocketClosed();
+}
+
 
 export class Connection {
-  /** Binary strings and ByteSources waiting to be sent, in order. Empty most of the time. */
-  private queue: any[] | null = null;
-  private queuedBytes = 0;
-  /** A slice has been given to the socket and its 'drain' has not come back yet. */
-  private writing = false;
-  private closing = false;
+  /** WRITING | CLOSING | CLOSED. */
+  private flags!: number;
+  /** Binary strings and [SOURCE_MARK, ByteSource] pairs waiting to be sent; null when empty. */
+  private queue!: any[] | null;
+  private queuedBytes!: number;
   /** Milliseconds timestamp; 0 when no deadline is armed. Swept by the pool's single timer. */
-  deadline = 0;
-  closed = false;
-  handler: ConnectionHandler | null = null;
+  deadline!: number;
+  handler!: ConnectionHandler | null;
   /** When non-zero, every slice the socket drains re-arms the deadline this far ahead: a slow
    *  reader is fine, a client that stopped reading is not. */
-  progressTimeoutSec = 0;
+  progressTimeoutSec!: number;
 
   constructor(
-    private owner: ConnectionOwner,
     /** Cleared when released, so a closed connection does not keep its server reachable. */
     public listener: ConnectionListener | null,
     readonly socket: EspruinoSocket,
-    readonly isSSL: boolean,
-    readonly sliceSize: number,
   ) {
-    var self = this;
-    socket.on('data', function (data: string) {
-      if (!self.closed && self.handler) self.handler.onData(data);
-    });
-    socket.on('drain', function () { self.onSocketDrain(); });
-    socket.on('close', function () { self.onSocketClosed(); });
-    // 'error' is always followed by 'close' on Espruino: nothing to do but avoid an uncaught error.
-    socket.on('error', function () { });
+    (socket as any).mws2c = this;
+    socket.on('data', onSocketData);
+    socket.on('drain', onSocketDrain);
+    socket.on('close', onSocketClose);
+    // No 'error' listener: on Espruino 'error' is always followed by 'close', and an event nobody
+    // listens to costs nothing (unlike Node, Espruino does not throw it).
+  }
+
+  get closed(): boolean {
+    return (this.flags & CLOSED) !== 0;
+  }
+
+  get isSSL(): boolean {
+    return this.listener !== null && this.listener.IsSSLEnabled;
   }
 
   /** `[ip, port]` where the network driver gives it (not on Espruino's Linux build): else `['', 0]`. */
@@ -80,7 +105,7 @@ export class Connection {
 
   /** True while nothing is queued or being written: the moment to send more. */
   get isIdle(): boolean {
-    return !this.writing && this.queue === null;
+    return (this.flags & WRITING) === 0 && this.queue === null;
   }
 
   /** Queues binary data (a binary string) and starts sending. Sent in slices, never one large write. */
@@ -95,17 +120,19 @@ export class Connection {
    * slice per 'drain' so its data stays at the source until sent.
    */
   enqueue(item: string | ByteSource): void {
-    if (this.closed || this.closing) {
+    if (this.flags & (CLOSING | CLOSED)) {
       if (typeof item !== 'string' && item.close) item.close();
       return;
     }
+    var entry: any = item;
     if (typeof item === 'string') {
       if (!item) return;
       this.queuedBytes += item.length;
-      this.pushQueue(item);
     } else {
-      this.pushQueue([SOURCE_MARK, item]);
+      entry = [SOURCE_MARK, item];
     }
+    if (this.queue === null) this.queue = [entry];
+    else this.queue.push(entry);
   }
 
   /** Starts sending what is queued, if no slice is already on its way. */
@@ -113,24 +140,32 @@ export class Connection {
     this.pump();
   }
 
+  /** Re-arm the deadline on every drained slice while sending (0: stop). */
+  setProgressTimeout(seconds: number): void {
+    if (seconds > 0) this.progressTimeoutSec = seconds;
+    else delete (this as any).progressTimeoutSec;
+  }
+
   /** Sets the deadline `seconds` from now (0: none). */
   setTimeout(seconds: number): void {
-    this.deadline = seconds > 0 ? this.owner.now() + seconds * 1000 : 0;
+    this.deadline = seconds > 0 ? Date.now() + seconds * 1000 : 0;
   }
 
   /** Closes once everything queued has been sent. */
   end(): void {
-    if (this.closed || this.closing) return;
-    this.closing = true;
+    if (this.flags & (CLOSING | CLOSED)) return;
+    this.flags |= CLOSING;
     if (this.isIdle) this.socket.end();
   }
 
   /** Closes now, dropping whatever is queued. */
   destroy(): void {
-    if (this.closed) return;
+    if (this.flags & CLOSED) return;
     this.dropQueue();
-    this.closing = true;
-    this.socket.end();
+    if (!(this.flags & CLOSING)) {
+      this.flags |= CLOSING;
+      this.socket.end();
+    }
     // Espruino emits 'close' later; release at once so a dead peer cannot hold a slot.
     this.onSocketClosed();
   }
@@ -138,30 +173,21 @@ export class Connection {
   /** Called by the pool's sweep when the deadline passed. */
   expire(): void {
     this.deadline = 0;
-    if (this.closed) return;
+    if (this.flags & CLOSED) return;
     if (this.handler) this.handler.onTimeout();
     else this.destroy();
   }
 
-  private pushQueue(item: any): void {
-    if (this.queue === null) this.queue = [item];
-    else this.queue.push(item);
-  }
-
-  private writeSlice(slice: string): void {
-    this.writing = true;
-    this.socket.write(slice);
-  }
-
   /** Hands the next slice to the socket if none is in flight. */
   private pump(): void {
-    if (this.writing || this.closed) return;
+    if (this.flags & (WRITING | CLOSED)) return;
+    var sliceSize = this.listener !== null ? this.listener.BufferSlotSize : 536;
     var slice = '';
     var queue = this.queue;
     // Headers and the first slice of a body go out together: separate small writes would hit the
     // Nagle/delayed-ACK floor (about 40 ms a response on the original).
-    while (queue !== null && slice.length < this.sliceSize) {
-      var room = this.sliceSize - slice.length;
+    while (queue !== null && slice.length < sliceSize) {
+      var room = sliceSize - slice.length;
       var head = queue[0];
       if (typeof head === 'string') {
         if (head.length <= room) {
@@ -183,49 +209,68 @@ export class Connection {
           queue.shift();
         }
       }
-      if (queue.length === 0) queue = this.queue = null;
+      if (queue.length === 0) {
+        queue = null;
+        this.clearQueue();
+      }
     }
     if (slice) {
-      this.writeSlice(slice);
+      this.flags |= WRITING;
+      this.socket.write(slice);
       return;
     }
-    this.onQueueEmpty();
-  }
-
-  private onSocketDrain(): void {
-    if (this.closed) return;
-    this.writing = false;
-    if (this.progressTimeoutSec > 0) this.setTimeout(this.progressTimeoutSec);
-    this.pump();
-  }
-
-  private onQueueEmpty(): void {
-    if (this.closing) {
+    if (this.flags & CLOSING) {
       this.socket.end();
       return;
     }
     if (this.handler && this.handler.onDrained) this.handler.onDrained();
   }
 
+  /** From the shared 'drain' listener. */
+  onSocketDrain(): void {
+    if (this.flags & CLOSED) return;
+    this.flags &= ~WRITING;
+    if (this.flags === 0) delete (this as any).flags;
+    if (this.progressTimeoutSec > 0) this.setTimeout(this.progressTimeoutSec);
+    this.pump();
+  }
+
+  /** Back to the prototype's defaults: an empty queue costs no variables. */
+  private clearQueue(): void {
+    delete (this as any).queue;
+    delete (this as any).queuedBytes;
+  }
+
   private dropQueue(): void {
     var queue = this.queue;
-    this.queue = null;
-    this.queuedBytes = 0;
+    this.clearQueue();
     if (queue === null) return;
     for (var i = 0; i < queue.length; i++) {
       if (typeof queue[i] !== 'string' && queue[i][1].close) queue[i][1].close();
     }
   }
 
-  private onSocketClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.writing = false;
+  /** From the shared 'close' listener, or destroy(). Runs once. */
+  onSocketClosed(): void {
+    if (this.flags & CLOSED) return;
+    this.flags = CLOSED;
     this.dropQueue();
     this.deadline = 0;
+    (this.socket as any).mws2c = undefined;
     var handler = this.handler;
+    var listener = this.listener;
     this.handler = null;
-    this.owner.releaseConnection(this);
+    this.listener = null;
+    if (listener !== null) listener.onConnectionReleased(this);
     if (handler) handler.onClosed();
   }
 }
+
+// Defaults shared by every connection; an instance only stores what differs (see the top comment).
+var defaults: any = Connection.prototype;
+defaults.flags = 0;
+defaults.queue = null;
+defaults.queuedBytes = 0;
+defaults.deadline = 0;
+defaults.handler = null;
+defaults.progressTimeoutSec = 0;

@@ -7,12 +7,12 @@
 // that sweeps every connection's deadline (one interval for all, instead of one timer per
 // connection, because every timer costs variables on a board).
 
-import { Connection, ConnectionListener, ConnectionOwner } from './Connection';
+import { Connection, ConnectionListener } from './Connection';
 
 /** How often deadlines are checked. Time-outs are therefore accurate to about this much. */
 var SWEEP_INTERVAL_MS = 500;
 
-export class XAsyncSocketsPool implements ConnectionOwner {
+export class XAsyncSocketsPool {
   private connections: Connection[] = [];
   private listeners: ConnectionListener[] = [];
   private sweepTimer: any = null;
@@ -29,30 +29,19 @@ export class XAsyncSocketsPool implements ConnectionOwner {
     this.stopSweeping();
   }
 
+  /** Open connections (closed ones leave the list at the next sweep). */
   get ConnectionsCount(): number {
-    return this.connections.length;
-  }
-
-  now(): number {
-    return Date.now();
+    var count = 0;
+    for (var i = 0; i < this.connections.length; i++) if (!this.connections[i].closed) count++;
+    return count;
   }
 
   /** Wraps an accepted socket; the pool keeps it until it closes. */
-  addConnection(socket: EspruinoSocket, isSSL: boolean, sliceSize: number, listener: ConnectionListener): Connection {
-    var connection = new Connection(this, listener, socket, isSSL, sliceSize);
+  addConnection(socket: EspruinoSocket, listener: ConnectionListener): Connection {
+    var connection = new Connection(listener, socket);
     this.connections.push(connection);
     this.startSweeping();
     return connection;
-  }
-
-  releaseConnection(connection: Connection): void {
-    var index = this.connections.indexOf(connection);
-    if (index < 0) return;
-    this.connections.splice(index, 1);
-    var listener = connection.listener;
-    connection.listener = null;
-    if (listener) listener.onConnectionReleased(connection);
-    if (this.connections.length === 0 && this.listeners.length === 0) this.stopSweeping();
   }
 
   /** Servers register so the sweep keeps running while they listen, even with no connection. */
@@ -86,13 +75,23 @@ export class XAsyncSocketsPool implements ConnectionOwner {
     this.sweepTimer = null;
   }
 
+  /**
+   * Expires connections whose deadline passed, and forgets closed ones. Closed connections leave the
+   * list here rather than when they close, so a connection needs no reference back to its pool.
+   */
   private sweep(): void {
-    var now = this.now();
-    // Copy first: expiring a connection may release it and shrink the list.
+    var now = Date.now();
+    // Copy first: expiring a connection may close it.
     var list = this.connections.slice();
     for (var i = 0; i < list.length; i++) {
       var c = list[i];
       if (c.deadline !== 0 && c.deadline <= now) c.expire();
     }
+    var open: Connection[] = [];
+    for (var k = 0; k < this.connections.length; k++) {
+      if (!this.connections[k].closed) open.push(this.connections[k]);
+    }
+    this.connections = open;
+    if (open.length === 0 && this.listeners.length === 0) this.stopSweeping();
   }
 }
