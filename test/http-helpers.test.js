@@ -1,0 +1,94 @@
+// Small HTTP helpers: dates, status table, Espruino-safe string search, HTML escaping, UTF-8.
+'use strict';
+
+const assert = require('assert');
+const fc = require('fast-check');
+const { formatHttpDate, parseHttpDate } = require('../build/lib/http/httpDate');
+const { reasonPhrase, statusHasNoContent, statusPage } = require('../build/lib/http/status');
+const { findString, containsString } = require('../build/lib/text/strings');
+const { utf8Encode, utf8Decode, isValidUtf8 } = require('../build/lib/text/utf8');
+
+describe('HTTP dates', () => {
+  it('formats IMF-fixdate with a padded day', () => {
+    assert.strictEqual(formatHttpDate(Date.UTC(1994, 10, 6, 8, 49, 37)), 'Sun, 06 Nov 1994 08:49:37 GMT');
+    assert.strictEqual(formatHttpDate(0), 'Thu, 01 Jan 1970 00:00:00 GMT');
+  });
+
+  it('parses what it formats, for any date from 1970 to 2200', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 7258118400 }), (seconds) => {
+      return parseHttpDate(formatHttpDate(seconds * 1000)) === seconds * 1000;
+    }));
+  });
+
+  it('gives NaN for other formats', () => {
+    assert.ok(Number.isNaN(parseHttpDate('Sunday, 06-Nov-94 08:49:37 GMT')));
+    assert.ok(Number.isNaN(parseHttpDate('garbage')));
+  });
+});
+
+describe('status codes', () => {
+  it('uses RFC 9110 reason phrases', () => {
+    assert.strictEqual(reasonPhrase(413), 'Content Too Large');
+    assert.strictEqual(reasonPhrase(414), 'URI Too Long');
+    assert.strictEqual(reasonPhrase(431), 'Request Header Fields Too Large');
+    assert.strictEqual(reasonPhrase(799), 'Unknown Reason');
+  });
+
+  it('knows which statuses never carry content', () => {
+    assert.deepStrictEqual([100, 101, 199, 200, 204, 304, 404].map(statusHasNoContent), [true, true, true, false, true, true, false]);
+  });
+
+  it('builds the status page with its code and reason', () => {
+    assert.match(statusPage(404), /<h2>MicroWebSrv2 - \[404\] Not Found<\/h2>The requested resource was not found\./);
+  });
+});
+
+describe('findString (Espruino-safe indexOf)', () => {
+  // Espruino 2v29's indexOf "finds" a needle whose start matches the end of the text.
+  function espruinoIndexOf(text, needle, from) {
+    for (let i = from || 0; i < text.length; i++) {
+      let k = 0;
+      while (k < needle.length && i + k < text.length && text[i + k] === needle[k]) k++;
+      if (k === needle.length || (i + k === text.length && k > 0)) return i;
+    }
+    return -1;
+  }
+
+  it('agrees with a correct indexOf even when indexOf has the Espruino bug', () => {
+    const original = String.prototype.indexOf;
+    fc.assert(fc.property(fc.string({ maxLength: 12 }), fc.string({ minLength: 1, maxLength: 4 }), (text, needle) => {
+      const expected = original.call(text, needle);
+      String.prototype.indexOf = function (n, f) { return espruinoIndexOf(String(this), n, f); };
+      try {
+        return findString(text, needle) === expected && containsString(text, needle) === (expected >= 0);
+      } finally {
+        String.prototype.indexOf = original;
+      }
+    }));
+  });
+});
+
+describe('UTF-8', () => {
+  it('encodes like Node and decodes back, for any text', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+      const bytes = utf8Encode(text);
+      return Buffer.from(bytes, 'latin1').equals(Buffer.from(text, 'utf8')) && utf8Decode(bytes) === text;
+    }));
+  });
+
+  it('rejects overlong forms, surrogates, truncated sequences and code points above U+10FFFF', () => {
+    for (const bad of ['\xc0\x80', '\xed\xa0\x80', '\xe2\x82', '\xf4\x90\x80\x80', '\xff', '\x80']) {
+      assert.strictEqual(utf8Decode(bad), null, JSON.stringify(bad));
+      assert.strictEqual(isValidUtf8(bad), false);
+    }
+  });
+
+  it('agrees with Node\'s strict decoder on arbitrary bytes', () => {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 16 }), (bytes) => {
+      let expected;
+      try { expected = decoder.decode(bytes); } catch (e) { expected = null; }
+      return utf8Decode(Buffer.from(bytes).toString('latin1')) === expected;
+    }), { numRuns: 2000 });
+  });
+});
