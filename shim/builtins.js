@@ -38,6 +38,19 @@ function estimateSize(value, seen) {
   return size;
 }
 
+const CRC32_TABLE = new Int32Array(256).map((_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+
+/** @param {ArrayLike<number>} bytes @returns {number} unsigned CRC-32 (zlib's) */
+function crc32(bytes) {
+  let crc = -1;
+  for (let i = 0; i < bytes.length; i++) crc = CRC32_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
+
 /**
  * @param {object} options
  * @param {import('./realm').Realm} options.realm
@@ -99,6 +112,18 @@ function createBuiltIns(options) {
     },
     openFile(path, mode) {
       return openFile(path, mode);
+    },
+    /**
+     * src/jswrap_espruino.c: the zlib CRC-32 of every element as a byte, as an unsigned number;
+     * undefined for a value that is not iterable (a number, undefined).
+     */
+    CRC32(data) {
+      if (data === null || data === undefined || typeof data === 'number' || typeof data === 'boolean') return undefined;
+      const bytes = data && typeof data === 'object' && !Array.isArray(data) && !ArrayBuffer.isView(data) &&
+        Object.prototype.toString.call(data) === '[object Object]'
+        ? Object.keys(data).map((key) => Number(data[key]) & 0xff)
+        : iterateBytes(data, makeTypeError);
+      return crc32(bytes);
     },
   };
 

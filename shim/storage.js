@@ -326,13 +326,21 @@ function createStorage(options) {
     read(name, offset, length) {
       const found = findFile(nameBytesOf(name));
       if (!found) return undefined;
-      const contents = fs.readFileSync(found.file);
       let start = Math.max(0, offset | 0);
       let count = length | 0;
-      if (count <= 0) count = contents.length;
-      if (start > contents.length) start = contents.length;
-      if (start + count > contents.length) count = contents.length - start;
-      return count <= 0 ? '' : bytesToString(contents.subarray(start, start + count));
+      if (count <= 0) count = found.size;
+      if (start > found.size) start = found.size;
+      if (start + count > found.size) count = found.size - start;
+      if (count <= 0) return '';
+      // Only the bytes asked for: servers read large files one slice at a time.
+      const bytes = Buffer.alloc(count);
+      const fd = fs.openSync(found.file, 'r');
+      try {
+        fs.readSync(fd, bytes, 0, count, start);
+      } finally {
+        fs.closeSync(fd);
+      }
+      return bytesToString(bytes);
     },
     readJSON(name, noExceptions) {
       const text = api.read(name);

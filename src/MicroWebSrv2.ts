@@ -8,7 +8,8 @@ import { HttpRequest } from './http/HttpRequest';
 import { RequestParserLimits } from './http/RequestParser';
 import { reasonPhrase, statusPage } from './http/status';
 import { SERVER_HEADER } from './http/HttpResponse';
-import { FileBackend, FsBackend } from './files/FileBackend';
+import { FileBackend, PhysicalFiles, STORAGE_SCHEME, isStoragePath } from './files/FileBackend';
+import { STORAGE_MAX_NAME_BYTES } from './files/StorageBackend';
 import { addDefaultPage, resolveFile, serveStaticFile } from './files/StaticFiles';
 import { addMimeType, mimeTypeFromFilename } from './files/mime';
 import { htmlEscape } from './text/html';
@@ -67,8 +68,13 @@ export class MicroWebSrv2 {
   AllowAllOrigins = false;
   CORSAllowAll = false;
   OnLogging: ((microWebSrv2: MicroWebSrv2, msg: string, msgType: number) => void) | null = null;
-  /** Where RootPath files are read from. */
-  files: FileBackend = new FsBackend();
+  /**
+   * Files whose extension is not in the MIME table: false (the original's behaviour) answers 403;
+   * true serves them as `application/octet-stream`.
+   */
+  ServeUnknownTypes = false;
+  /** Reads any physical path: an `fs` path or `storage:<name>` (RootPath, ReturnFile, modules). */
+  files: FileBackend = new PhysicalFiles();
 
   constructor() {
     this.SetNormalConfig();
@@ -167,10 +173,22 @@ export class MicroWebSrv2 {
 
   get IsSSLEnabled(): boolean { return this.sslOptions !== null; }
 
+  /**
+   * Where static files are read: a path on the `fs` filesystem (default `www`: the SD card on a
+   * board, a folder on the shim), or `storage:<prefix>` for flash Storage, where the URL path
+   * `/css/a.css` is the Storage name `<prefix>css/a.css` (docs/FILES.md).
+   */
   get RootPath(): string { return this.rootPath; }
   set RootPath(value: string) {
     this.checkNotRunning('RootPath');
     if (typeof value !== 'string') throw new Error('RootPath must be a string');
+    if (isStoragePath(value)) {
+      var prefix = value.substring(STORAGE_SCHEME.length);
+      // Without a prefix every Storage file (saved code, settings) would be reachable by URL.
+      if (!prefix || prefix.length >= STORAGE_MAX_NAME_BYTES) {
+        throw new Error('RootPath: "storage:" needs a prefix of 1 to ' + (STORAGE_MAX_NAME_BYTES - 1) + ' bytes, such as "storage:w/"');
+      }
+    }
     this.rootPath = value;
   }
 

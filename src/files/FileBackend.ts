@@ -1,66 +1,67 @@
-// Where web files live. This first backend reads a filesystem through Espruino's `fs` module (an SD
-// card on a board, a folder on the Node shim); flash Storage comes with its own backend.
+// Where files live. A physical path names a file on one of two backends: an `fs` path (an SD card on
+// a board, a folder on the Node shim), or `storage:<name>` for a file in flash Storage. The server's
+// `files` object takes either kind, so RootPath, ReturnFile and modules share one way to reach files.
 
 import { ByteSource } from '../transport/Connection';
+import { FsBackend } from './FsBackend';
+import { StorageBackend } from './StorageBackend';
 
 export interface FileInfo {
   size: number;
   dir: boolean;
-  /** Milliseconds since the epoch, 0 when unknown. */
+  /** Milliseconds since the epoch, 0 when unknown (Storage keeps no dates). */
   mtime: number;
 }
 
 export interface FileBackend {
+  /** The file or directory at `path`, or null when there is none. */
   stat(path: string): FileInfo | null;
-  /** A source over the file's bytes, or null when it cannot be opened. */
-  open(path: string): ByteSource | null;
+  /**
+   * A source over the file's bytes from `offset` (default 0), at most `length` bytes (default: to the
+   * end), read one slice per call so the file stays where it is; null when it cannot be opened.
+   */
+  open(path: string, offset?: number, length?: number): ByteSource | null;
+  /** An entity tag for the file as `stat` described it (RFC 9110 §8.8.3), or null when none can be made. */
+  etag(path: string, info: FileInfo): string | null;
 }
 
-/** Files through `require('fs')`, streamed with `E.openFile` where the firmware has it. */
-export class FsBackend implements FileBackend {
+/** Physical paths starting with this name a Storage file: `storage:w/index.html`. */
+export var STORAGE_SCHEME = 'storage:';
+
+export function isStoragePath(path: string): boolean {
+  return path.substring(0, STORAGE_SCHEME.length) === STORAGE_SCHEME;
+}
+
+/**
+ * True when a path has a `..` segment (with `/` or `\` as separators: FAT takes both), a NUL (which
+ * ends a name early on the board) or is empty: such a path may reach outside the folder it was built for.
+ */
+export function isEscapingPath(path: string): boolean {
+  if (!path || path.indexOf('\0') >= 0) return true;
+  var segments = path.split('\\').join('/').split('/');
+  for (var i = 0; i < segments.length; i++) {
+    if (segments[i] === '..') return true;
+  }
+  return false;
+}
+
+/** Sends each physical path to its backend. */
+export class PhysicalFiles implements FileBackend {
+  private fs = new FsBackend();
+  private storage = new StorageBackend();
+
   stat(path: string): FileInfo | null {
-    var stats: EspruinoStat | undefined;
-    try {
-      stats = require('fs').statSync(path);
-    } catch (e) {
-      return null;
-    }
-    if (!stats) return null;
-    return { size: stats.size, dir: !!stats.dir, mtime: stats.mtime ? stats.mtime.getTime() : 0 };
+    if (isStoragePath(path)) return this.storage.stat(path.substring(STORAGE_SCHEME.length));
+    return this.fs.stat(path);
   }
 
-  open(path: string): ByteSource | null {
-    var espruino: any = E;
-    if (typeof espruino.openFile === 'function') {
-      var file: any;
-      try {
-        file = espruino.openFile(path, 'r');
-      } catch (e) {
-        return null;
-      }
-      if (!file) return null;
-      return {
-        read: function (maxBytes: number) { return file.read(maxBytes); },
-        close: function () { file.close(); },
-      };
-    }
-    // Without E.openFile the whole file must be read at once: acceptable for small files only.
-    var data: string | undefined;
-    try {
-      data = require('fs').readFileSync(path);
-    } catch (e) {
-      return null;
-    }
-    if (data === undefined) return null;
-    var offset = 0;
-    var content = data;
-    return {
-      read: function (maxBytes: number) {
-        if (offset >= content.length) return undefined;
-        var piece = content.substring(offset, offset + maxBytes);
-        offset += piece.length;
-        return piece;
-      },
-    };
+  open(path: string, offset?: number, length?: number): ByteSource | null {
+    if (isStoragePath(path)) return this.storage.open(path.substring(STORAGE_SCHEME.length), offset, length);
+    return this.fs.open(path, offset, length);
+  }
+
+  etag(path: string, info: FileInfo): string | null {
+    if (isStoragePath(path)) return this.storage.etag(path.substring(STORAGE_SCHEME.length), info);
+    return this.fs.etag(path, info);
   }
 }

@@ -12,6 +12,8 @@ import { isBinaryData, toBinaryString } from '../text/binary';
 import { ByteSource } from '../transport/Connection';
 import { ChunkedSource, StreamSource, toByteSource } from './sources';
 import { mimeTypeFromFilename } from '../files/mime';
+import { isEscapingPath } from '../files/FileBackend';
+import { findVariants, sendFileVariants } from '../files/FileResponse';
 import { containsString } from '../text/strings';
 
 /** What a response needs from the HTTP session that owns the connection. */
@@ -95,6 +97,12 @@ export class HttpResponse {
     var date = currentHttpDate();
     if (date !== null) head += 'Date: ' + date + '\r\n';
     head += 'Server: ' + SERVER_HEADER + '\r\n';
+    var origin = request.server.AllowAllOrigins ? request.Origin : '';
+    var vary = this.findHeader('vary');
+    if (origin && vary !== null) {
+      // One Vary listing both: the response depends on the origin and on what was already listed.
+      (this.headers as any)[vary] += ', Origin';
+    }
     if (this.headers !== null) {
       for (var name in this.headers) head += name + ': ' + this.headers[name] + '\r\n';
     }
@@ -116,9 +124,9 @@ export class HttpResponse {
       if (length >= 0) head += 'Content-Length: ' + length + '\r\n';
       else head += 'Transfer-Encoding: chunked\r\n';
     }
-    var origin = request.server.AllowAllOrigins ? request.Origin : '';
     if (origin) {
-      head += 'Access-Control-Allow-Origin: ' + origin + '\r\nVary: Origin\r\n';
+      head += 'Access-Control-Allow-Origin: ' + origin + '\r\n';
+      if (vary === null) head += 'Vary: Origin\r\n';
     } else if (this.AccessControlAllowOrigin && !this.hasHeader('access-control-allow-origin')) {
       head += 'Access-Control-Allow-Origin: ' + this.AccessControlAllowOrigin + '\r\n';
     }
@@ -187,27 +195,31 @@ export class HttpResponse {
     this.send(code, source, length, 'application/octet-stream');
   }
 
-  /** Sends a file by physical path; `attachmentName` asks the browser to save it under that name. */
+  /**
+   * Sends a file by physical path: an `fs` path, or `storage:<name>` for a Storage file. Conditional
+   * requests (304), Range (206/416) and a `.gz` twin for clients that take gzip are handled as for
+   * static files; AllowCaching decides Cache-Control. `attachmentName` asks the browser to save the
+   * file under that name. A path with a `..` segment is refused as not found: it most likely came
+   * from a URL and would leave the folder the caller meant.
+   */
   ReturnFile(filename: string, attachmentName?: string | null): void {
     if (typeof filename !== 'string' || !filename) throw new Error('ReturnFile: filename must be a non-empty string');
     var files = this.Request.server.files;
-    var info = files.stat(filename);
-    if (info === null || info.dir) {
+    var variants = isEscapingPath(filename) ? null : findVariants(files, filename);
+    if (variants === null) {
       this.ReturnNotFound();
       return;
     }
-    var source = files.open(filename);
-    if (source === null) {
-      this.ReturnForbidden();
-      return;
-    }
     if (attachmentName) this.SetHeader('Content-Disposition', contentDisposition(attachmentName));
-    this.sendFile(source, info.size, mimeTypeFromFilename(filename) || 'application/octet-stream');
+    sendFileVariants(this, files, variants, mimeTypeFromFilename(filename) || 'application/octet-stream');
   }
 
-  /** Sends an opened file of a known size with status 200 (used by static files and ReturnFile). */
-  sendFile(source: ByteSource, size: number, mimeType: string): void {
-    this.send(200, source, size, mimeType);
+  /**
+   * Sends `code` with a body already described: a binary string or a ByteSource of `length` bytes
+   * (-1: unknown, sent chunked). Used by the file responses.
+   */
+  sendBody(code: number, body: string | ByteSource, length: number, mimeType: string): void {
+    this.send(code, body, length, mimeType);
   }
 
   /** Sends `101 Switching Protocols`; the caller (a module) then owns the connection. */

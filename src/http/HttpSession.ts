@@ -240,9 +240,15 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     this.connection.setTimeout(this.server.RequestsTimeoutSec);
     var parser = this.parser;
     if (parser !== null && parser.pendingBytes > 0) {
-      // A pipelined request is already waiting: the parser resumes with it.
+      // A pipelined request is already waiting: the parser resumes with it, from a fresh call
+      // stack. Resuming here, inside the drain of the previous response, nests the connection and
+      // this session in enough calls to saturate Espruino's 4-bit lock count (see failParser in
+      // RequestParser.ts), which leaked them (about 60 variables a pipelined connection).
       this.phase = 'receiving';
-      parser.next();
+      var session = this;
+      setTimeout(function () {
+        if (session.parser !== null && !session.connection.closed) session.parser.next();
+      }, 0);
       return;
     }
     delete self.parser;

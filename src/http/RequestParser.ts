@@ -151,7 +151,21 @@ export class RequestParser {
     if (this.running) return;
     this.running = true;
     try {
-      while (this.step()) { /* each step consumes input or changes state */ }
+      // One unit of work per turn, each consuming input or changing state; the state dispatch is
+      // inline (not a step() method) to keep the call depth low, see the note at failParser.
+      var progressed = true;
+      while (progressed) {
+        switch (this.current) {
+          case 'idle': progressed = this.readRequestLine(); break;
+          case 'head': progressed = this.readFieldLine(); break;
+          case 'body': progressed = this.readBody(); break;
+          case 'chunk-size': progressed = this.readChunkSize(); break;
+          case 'chunk-data': progressed = this.readChunkData(); break;
+          case 'chunk-data-end': progressed = this.readChunkDataEnd(); break;
+          case 'trailers': progressed = this.readTrailerLine(); break;
+          default: progressed = false;
+        }
+      }
     } finally {
       this.running = false;
       if (this.pos > 0) {
@@ -159,28 +173,6 @@ export class RequestParser {
         this.pos = 0;
       }
     }
-  }
-
-  /** Does one unit of work; false when it needs more input, is paused or has failed. */
-  private step(): boolean {
-    switch (this.current) {
-      case 'idle': return this.readRequestLine();
-      case 'head': return this.readFieldLine();
-      case 'body': return this.readBody();
-      case 'chunk-size': return this.readChunkSize();
-      case 'chunk-data': return this.readChunkData();
-      case 'chunk-data-end': return this.readChunkDataEnd();
-      case 'trailers': return this.readTrailerLine();
-      default: return false;
-    }
-  }
-
-  private fail(status: number, message: string): void {
-    this.current = 'failed';
-    this.buffer = '';
-    this.pos = 0;
-    this.head = null;
-    this.events.onError(status, message);
   }
 
   /**
@@ -195,19 +187,19 @@ export class RequestParser {
       var partial = buffer.length - this.pos;
       // A trailing CR may be the start of the line ending: it is not counted yet.
       if (partial > 0 && buffer.charCodeAt(buffer.length - 1) === CR) partial--;
-      if (partial > limit) this.fail(status, message);
+      if (partial > limit) failParser(this, status, message);
       return null;
     }
     var end = newline;
     if (end > this.pos && buffer.charCodeAt(end - 1) === CR) end--;
     if (end - this.pos > limit) {
-      this.fail(status, message);
+      failParser(this, status, message);
       return null;
     }
     var line = buffer.substring(this.pos, end);
     this.pos = newline + 1;
     if (line.indexOf('\r') >= 0) {
-      this.fail(400, 'bare CR in a line');
+      failParser(this, 400, 'bare CR in a line');
       return null;
     }
     return line;
@@ -228,37 +220,32 @@ export class RequestParser {
     return true;
   }
 
-  private reject(status: number, message: string): null {
-    this.fail(status, message);
-    return null;
-  }
-
   /** Parses `method SP request-target SP HTTP-version` (RFC 9112 §3) into a fresh head. */
   private parseRequestLine(line: string): RequestHead | null {
     var firstSpace = line.indexOf(' ');
     var secondSpace = firstSpace < 0 ? -1 : line.indexOf(' ', firstSpace + 1);
     if (secondSpace < 0 || line.indexOf(' ', secondSpace + 1) >= 0) {
-      return this.reject(400, 'malformed request line');
+      return rejectLine(this, 400, 'malformed request line');
     }
     var method = line.substring(0, firstSpace);
     var target = line.substring(firstSpace + 1, secondSpace);
     var versionText = line.substring(secondSpace + 1);
     var version = parseVersion(versionText);
-    if (version === '') return this.reject(400, 'malformed HTTP version');
-    if (version === 'unsupported') return this.reject(505, 'HTTP version not supported');
-    if (!TOKEN.test(method)) return this.reject(400, 'invalid method');
-    if (!VISIBLE_ASCII.test(target)) return this.reject(400, 'invalid request-target');
+    if (version === '') return rejectLine(this, 400, 'malformed HTTP version');
+    if (version === 'unsupported') return rejectLine(this, 505, 'HTTP version not supported');
+    if (!TOKEN.test(method)) return rejectLine(this, 400, 'invalid method');
+    if (!VISIBLE_ASCII.test(target)) return rejectLine(this, 400, 'invalid request-target');
 
     var pathAndQuery: string;
     if (target.charAt(0) === '/') {
       pathAndQuery = target;
     } else if (target === '*') {
-      if (method !== 'OPTIONS') return this.reject(400, 'asterisk-form target outside OPTIONS');
+      if (method !== 'OPTIONS') return rejectLine(this, 400, 'asterisk-form target outside OPTIONS');
       pathAndQuery = '*';
     } else {
       // Only http(s) absolute-form is served; authority-form (CONNECT) has no meaning for this server.
       var afterAuthority = absoluteFormPath(target);
-      if (afterAuthority === null) return this.reject(400, 'unsupported request-target');
+      if (afterAuthority === null) return rejectLine(this, 400, 'unsupported request-target');
       pathAndQuery = afterAuthority;
     }
     var question = pathAndQuery.indexOf('?');
@@ -287,9 +274,9 @@ export class RequestParser {
     if (line === null) return false;
     if (line.length === 0) return this.endHeaderSection();
     this.countFieldLine(line);
-    if (this.sectionLines > this.limits.maxHeaderCount) return this.failStep(431, 'too many header fields');
+    if (this.sectionLines > this.limits.maxHeaderCount) return failParser(this, 431, 'too many header fields');
     var colon = checkFieldLine(line);
-    if (colon < 0) return this.failStep(400, fieldLineProblem(colon));
+    if (colon < 0) return failParser(this, 400, fieldLineProblem(colon));
     var name = line.substring(0, colon).toLowerCase();
     if (name === '__proto__') return true;
     if (name === 'host') this.hostFields++;
@@ -308,31 +295,31 @@ export class RequestParser {
     var head = this.head as RequestHead;
     var headers = head.headers;
     var http11 = head.version === '1.1';
-    if (this.hostFields > 1) return this.failStep(400, 'more than one Host field');
-    if (http11 && this.hostFields === 0) return this.failStep(400, 'HTTP/1.1 request without Host');
+    if (this.hostFields > 1) return failParser(this, 400, 'more than one Host field');
+    if (http11 && this.hostFields === 0) return failParser(this, 400, 'HTTP/1.1 request without Host');
 
     var transferEncoding = ownField(headers, 'transfer-encoding');
     var contentLength = ownField(headers, 'content-length');
     if (transferEncoding !== null) {
-      if (!http11) return this.failStep(400, 'Transfer-Encoding in an HTTP/1.0 request');
-      if (contentLength !== null) return this.failStep(400, 'both Transfer-Encoding and Content-Length');
+      if (!http11) return failParser(this, 400, 'Transfer-Encoding in an HTTP/1.0 request');
+      if (contentLength !== null) return failParser(this, 400, 'both Transfer-Encoding and Content-Length');
       var codings = lowerCaseTokens(transferEncoding);
-      if (codings === '') return this.failStep(400, 'empty Transfer-Encoding');
-      if (codings !== ',chunked,') return this.failStep(501, 'unsupported transfer coding');
+      if (codings === '') return failParser(this, 400, 'empty Transfer-Encoding');
+      if (codings !== ',chunked,') return failParser(this, 501, 'unsupported transfer coding');
       head.chunked = true;
       head.contentLength = -1;
     } else if (contentLength !== null) {
       var length = parseContentLength(contentLength);
-      if (length < 0) return this.failStep(400, 'invalid Content-Length');
+      if (length < 0) return failParser(this, 400, 'invalid Content-Length');
       head.contentLength = length;
     }
 
     var expect = ownField(headers, 'expect');
     if (expect !== null) {
-      if (trimSpaces(expect, 0).toLowerCase() !== '100-continue') return this.failStep(417, 'unsupported expectation');
+      if (trimSpaces(expect, 0).toLowerCase() !== '100-continue') return failParser(this, 417, 'unsupported expectation');
       head.expectContinue = http11;
     }
-    if (head.contentLength > this.limits.maxContentLength) return this.failStep(413, 'body larger than allowed');
+    if (head.contentLength > this.limits.maxContentLength) return failParser(this, 413, 'body larger than allowed');
 
     var connection = lowerCaseTokens(ownField(headers, 'connection') || '');
     var close = hasToken(connection, 'close');
@@ -345,12 +332,7 @@ export class RequestParser {
     this.remaining = head.contentLength;
     this.current = head.chunked ? 'chunk-size' : 'body';
     this.events.onHead(head);
-    return head.contentLength === 0 ? this.end() : true;
-  }
-
-  private failStep(status: number, message: string): boolean {
-    this.fail(status, message);
-    return false;
+    return head.contentLength === 0 ? endRequest(this) : true;
   }
 
   /** Hands over what is available of the `remaining` body bytes; true once they all came. */
@@ -367,26 +349,20 @@ export class RequestParser {
 
   private readBody(): boolean {
     if (!this.passBodyBytes()) return false;
-    return this.end();
-  }
-
-  private end(): boolean {
-    this.current = 'done';
-    this.events.onEnd();
-    return true;
+    return endRequest(this);
   }
 
   private readChunkSize(): boolean {
     var line = this.readLine(this.limits.maxRequestLineLength, 400, 'chunk-size line too long');
     if (line === null) return false;
     var size = parseChunkSize(line);
-    if (size < 0) return this.failStep(400, 'invalid chunk size');
+    if (size < 0) return failParser(this, 400, 'invalid chunk size');
     if (size === 0) {
       this.current = 'trailers';
       return true;
     }
     this.chunkedTotal += size;
-    if (this.chunkedTotal > this.limits.maxContentLength) return this.failStep(413, 'body larger than allowed');
+    if (this.chunkedTotal > this.limits.maxContentLength) return failParser(this, 413, 'body larger than allowed');
     this.remaining = size;
     this.current = 'chunk-data';
     return true;
@@ -406,10 +382,10 @@ export class RequestParser {
       this.pos += 1;
     } else if (first === CR) {
       if (available < 2) return false;
-      if (this.buffer.charCodeAt(this.pos + 1) !== LF) return this.failStep(400, 'chunk data not followed by CRLF');
+      if (this.buffer.charCodeAt(this.pos + 1) !== LF) return failParser(this, 400, 'chunk data not followed by CRLF');
       this.pos += 2;
     } else {
-      return this.failStep(400, 'chunk data not followed by CRLF');
+      return failParser(this, 400, 'chunk data not followed by CRLF');
     }
     this.current = 'chunk-size';
     return true;
@@ -420,10 +396,10 @@ export class RequestParser {
   private readTrailerLine(): boolean {
     var line = this.readLine(this.limits.maxHeaderBytes - this.sectionBytes, 431, 'trailer section too large');
     if (line === null) return false;
-    if (line.length === 0) return this.end();
+    if (line.length === 0) return endRequest(this);
     this.countFieldLine(line);
     var colon = checkFieldLine(line);
-    if (colon < 0) return this.failStep(400, fieldLineProblem(colon));
+    if (colon < 0) return failParser(this, 400, fieldLineProblem(colon));
     return true;
   }
 }
@@ -558,4 +534,33 @@ function hexValue(c: number): number {
   if (c >= 65 && c <= 70) return c - 55;
   if (c >= 97 && c <= 102) return c - 87;
   return -1;
+}
+
+// Failing and ending are plain functions taking the parser, not methods. Espruino 2v29 counts the
+// locks on an object in 4 bits: a chain of about seven nested method calls on the same object
+// saturates the count, and the object can then never be freed (espruino/Espruino#2616). Measured:
+// a malformed request line, rejected seven calls deep, leaked the whole parser (32 variables) per
+// request. Keeping calls shallow on `this` avoids it.
+
+/** The parser stops for good and reports the status to answer with; returns false (no progress). */
+function failParser(parser: any, status: number, message: string): false {
+  parser.current = 'failed';
+  parser.buffer = '';
+  parser.pos = 0;
+  parser.head = null;
+  parser.events.onError(status, message);
+  return false;
+}
+
+/** failParser for parseRequestLine, which returns a head or null. */
+function rejectLine(parser: any, status: number, message: string): null {
+  failParser(parser, status, message);
+  return null;
+}
+
+/** The request is complete: the parser pauses until next(). */
+function endRequest(parser: any): true {
+  parser.current = 'done';
+  parser.events.onEnd();
+  return true;
 }
