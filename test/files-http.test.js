@@ -8,7 +8,7 @@ const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
 const { rawRequest } = require('./helpers/raw');
-const { SITE, appJs, onlyJs, startFilesApp, filesApp } = require('./files-helpers');
+const { SITE, appJs, onlyJs, startFilesApp, filesApp } = require('./helpers/files');
 
 /** One request on its own connection (closed by the server after the answer). */
 function get(port, target, headers = {}, method = 'GET') {

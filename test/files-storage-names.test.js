@@ -11,7 +11,7 @@ const fc = require('fast-check');
 const names = require('../scripts/lib/storage-names');
 const { storageNameFor: serverNameFor } = require('../build/lib/files/StorageBackend');
 const { rawRequest } = require('./helpers/raw');
-const { startFilesApp, filesApp } = require('./files-helpers');
+const { startFilesApp, filesApp } = require('./helpers/files');
 
 /** Path segments as users name files, with the troublesome ones mixed in. */
 const segment = fc.oneof(

@@ -8,7 +8,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { rawRequest } = require('./helpers/raw');
-const { SITE, pseudoRandomBytes, startFilesApp, filesApp } = require('./files-helpers');
+const { SITE, pseudoRandomBytes, startFilesApp, filesApp } = require('./helpers/files');
 
 const SLOT = 1024; // SetEmbeddedConfig's BufferSlotSize
 const CHUNK_ROOM = SLOT - 12; // data per chunk after the chunk framing

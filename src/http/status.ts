@@ -61,9 +61,12 @@ function statusMessage(code: number): string {
     case 403: return 'Access to this resource is forbidden.';
     case 404: return 'The requested resource was not found.';
     case 405: return 'This method is not allowed for the requested resource.';
+    case 406: return 'No representation of the resource is acceptable to the client.';
     case 408: return 'The request did not arrive in time.';
     case 413: return 'The request content is too large.';
     case 414: return 'The request target is too long.';
+    case 412: return 'A precondition of the request failed.';
+    case 416: return 'The requested range cannot be satisfied.';
     case 431: return 'The request header fields are too large.';
     case 500: return 'The server encountered an internal error.';
     case 501: return 'This request is not implemented by the server.';

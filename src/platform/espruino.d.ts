@@ -39,10 +39,26 @@ declare var process: {
   memory(gc?: boolean): EspruinoMemory;
 };
 
+interface EspruinoFile {
+  read(length: number): string | undefined;
+  write(data: string): void;
+  skip(bytes: number): void;
+  seek(position: number): void;
+  close(): void;
+}
+
 declare var E: {
   toString(...args: any[]): string;
   toUint8Array(...args: any[]): Uint8Array;
   getSizeOf(value: any, depth?: number): number;
+  /** CRC-32 of a string or array (not on every build: check before use). */
+  CRC32?: (data: any) => number;
+  /** Address of a string's data; non-zero for memory-mapped flash (not on every build). */
+  getAddressOf?: (value: any, flatOnly: boolean) => number;
+  /** Files on an SD card / the host filesystem (builds with `fs`). */
+  openFile?: (path: string, mode: 'r' | 'w' | 'a') => EspruinoFile;
+  /** Marks a binary string of UTF-8 bytes as a Unicode string (builds with Unicode strings). */
+  asUTF8?: (bytes: string) => string;
 };
 
 declare var Modules: {

@@ -61,7 +61,7 @@ export function utf8Decode(bytes: string): string | null {
   if (!isValidUtf8(bytes)) return null;
   if (!hasUnicodeStrings()) return bytes;
   // Espruino's String.fromCharCode keeps 8 bits only; E.asUTF8 makes the Unicode string natively.
-  if (typeof E !== 'undefined' && (E as any).asUTF8) return (E as any).asUTF8(bytes);
+  if (typeof E !== 'undefined' && E.asUTF8) return E.asUTF8(bytes);
   return decodeToUtf16(bytes);
 }
 

@@ -7,9 +7,9 @@ const os = require('os');
 const path = require('path');
 const zlib = require('zlib');
 const net = require('net');
-const { createEspruinoContext } = require('../shim');
-const { loadBundles } = require('../scripts/lib/bundles');
-const { freePort } = require('./helpers/app');
+const { createEspruinoContext } = require('../../shim');
+const { loadBundles } = require('../../scripts/lib/bundles');
+const { freePort } = require('./app');
 
 /** Deterministic bytes (all 256 values appear), so failures are reproducible. */
 function pseudoRandomBytes(length, seed = 1) {
