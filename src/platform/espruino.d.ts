@@ -59,6 +59,8 @@ declare var E: {
   openFile?: (path: string, mode: 'r' | 'w' | 'a') => EspruinoFile;
   /** Marks a binary string of UTF-8 bytes as a Unicode string (builds with Unicode strings). */
   asUTF8?: (bytes: string) => string;
+  /** True for a Unicode (UTF-8) string on builds that have them. */
+  isUTF8?: (text: string) => boolean;
 };
 
 declare var Modules: {

@@ -9,6 +9,9 @@
 
 var unicodeStrings: boolean | null = null;
 
+/** Any byte or character above ASCII. A single character class: Espruino's RegExp handles it natively. */
+var NON_ASCII = /[^\x00-\x7f]/;
+
 /** True when strings can hold characters above U+00FF (checked once, at first use). */
 function hasUnicodeStrings(): boolean {
   if (unicodeStrings === null) {
@@ -20,7 +23,9 @@ function hasUnicodeStrings(): boolean {
 
 /** Encodes text as UTF-8 bytes in a binary string. Lone surrogates become U+FFFD. */
 export function utf8Encode(text: string): string {
-  if (!hasUnicodeStrings()) return text;
+  if (!hasUnicodeStrings() || !NON_ASCII.test(text)) return text;
+  // An Espruino Unicode string already holds UTF-8: its bytes are the answer.
+  if (typeof E !== 'undefined' && E.isUTF8 && E.isUTF8(text)) return E.toString(E.toUint8Array(text));
   var out = '';
   var runStart = 0;
   for (var i = 0; i < text.length; i++) {
@@ -58,6 +63,10 @@ function encodeCodePoint(c: number): string {
  * answer 400 or close a WebSocket with 1007 rather than guess.
  */
 export function utf8Decode(bytes: string): string | null {
+  // ASCII is returned as it is: faster, and on Espruino a property named with an E.asUTF8 string
+  // cannot be read with dot notation (`o[E.asUTF8('q')] = 1` leaves `o.q` undefined), which would
+  // break `request.QueryParams.q`.
+  if (!NON_ASCII.test(bytes)) return bytes;
   if (!isValidUtf8(bytes)) return null;
   if (!hasUnicodeStrings()) return bytes;
   // Espruino's String.fromCharCode keeps 8 bits only; E.asUTF8 makes the Unicode string natively.

@@ -18,6 +18,7 @@
 
 import { htmlEscape } from '../../text/html';
 import { findString } from '../../text/strings';
+import { utf8Decode } from '../../text/utf8';
 
 export interface TemplateScope { [name: string]: any }
 
@@ -383,6 +384,35 @@ function runtimeError(e: any, line: number): TemplateError {
 var PAGE_BUILTINS: TemplateScope = { escape: htmlEscape, True: true, False: false, None: null };
 var globalObject: any = globalThis;
 
+var LITERAL_SPECIALS = /[\\"\n\r]/g;
+var LITERAL_ESCAPES: { [char: string]: string } = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r' };
+
+function literalEscape(char: string): string {
+  return LITERAL_ESCAPES[char];
+}
+
+/** A string literal for the generated code. Unlike JSON.stringify on Espruino, it leaves bytes
+ *  0x80-0xFF as they are, so UTF-8 bytes in page text stay UTF-8 until the code is decoded. */
+function quoteText(text: string): string {
+  return '"' + text.replace(LITERAL_SPECIALS, literalEscape) + '"';
+}
+
+var NON_ASCII = /[^\x00-\x7f]/;
+/** Most boards' strings hold bytes only: page bytes are already what is sent. */
+var EIGHT_BIT_STRINGS = '\u0100'.charCodeAt(0) !== 0x100;
+
+/** The generated code with its UTF-8 bytes decoded. Espruino decodes natively where its strings hold
+ *  Unicode (E.asUTF8) and runs the bytes as they are where they do not: a character loop there walks
+ *  the string for every character. Elsewhere, bytes that are not valid UTF-8 are kept as Latin-1. */
+function decodeCode(code: string): string {
+  if (!NON_ASCII.test(code)) return code;
+  var espruino: any = typeof E !== 'undefined' ? E : null;
+  if (espruino !== null && espruino.asUTF8) return espruino.asUTF8(code);
+  if (EIGHT_BIT_STRINGS) return code;
+  var decoded = utf8Decode(code);
+  return decoded === null ? code : decoded;
+}
+
 function checkPart(part: Part, code: string, line: number): void {
   if (part === 'text' || part === 'else' || part === 'end') return;
   try {
@@ -390,6 +420,12 @@ function checkPart(part: Part, code: string, line: number): void {
   } catch (e) {
     throw runtimeError(e, line);
   }
+}
+
+export interface CompileOptions {
+  /** `source` is the page file's bytes, UTF-8 (a binary string): its text and the string literals
+   *  of its code are decoded (on Espruino without checking that the bytes are valid UTF-8). */
+  utf8Bytes?: boolean;
 }
 
 /**
@@ -402,13 +438,21 @@ function checkPart(part: Part, code: string, line: number): void {
  * anywhere in the page (var, let, const, function, class) or used as a loop variable is local to the
  * whole page, so it neither reads nor writes the scope.
  */
-export function compileTemplate(source: string): CompiledTemplate {
+export function compileTemplate(source: string, options?: CompileOptions): CompiledTemplate {
+  var utf8Bytes = !!(options && options.utf8Bytes);
+  var espruino: any = typeof E !== 'undefined' ? E : null;
+  if (espruino !== null && espruino.isUTF8 && espruino.isUTF8(source)) {
+    // Espruino 2v29's RegExp exec on a UTF-8 string skips matches after lastIndex and reports byte
+    // offsets: the scanners read the page as bytes, and the generated code is decoded again.
+    source = espruino.toString(espruino.toUint8Array(source));
+    utf8Bytes = true;
+  }
   var names: NameFlags = {};
   var loops = 0;
   var body = '';
   parseTemplate(source, function (part, code, line, loopName) {
     if (part !== 'text' && part !== 'end' && part !== 'else') scanNames(code, names);
-    if (part === 'text') body += '__w(' + JSON.stringify(code) + ');\n';
+    if (part === 'text') body += '__w(' + quoteText(code) + ');\n';
     else if (part === 'expr') body += '__p.l=' + line + ';__e(__w,(' + code + '\n));\n';
     else if (part === 'py') body += '__p.l=' + line + ';\n' + code + '\n;\n';
     else if (part === 'if') body += '__p.l=' + line + ';if((' + code + '\n)){\n';
@@ -436,7 +480,7 @@ export function compileTemplate(source: string): CompiledTemplate {
       locals += ',' + name;
       continue;
     }
-    locals += ',' + name + '=__r(' + JSON.stringify(name) + ')';
+    locals += ',' + name + '=__r(' + quoteText(name) + ')';
     if (flags & ASSIGNED) writeBack += 'if(' + name + '!==__s.' + name + ')__s.' + name + '=' + name + ';';
   }
   for (var k = 1; k <= loops; k++) locals += ',__o' + k + ',__n' + k + ',__i' + k;
@@ -444,6 +488,8 @@ export function compileTemplate(source: string): CompiledTemplate {
   // the parse of the whole try statement, so a catch inside the generated code would never run.
   var code = (locals ? 'var ' + locals.substring(1) + ';\n' : '') +
     (writeBack ? 'try{\n' + body + '}finally{' + writeBack + '}' : body);
+  // UTF-8 bytes become text here, once, so that string literals in the page's code are text too.
+  if (utf8Bytes) code = decodeCode(code);
 
   var run: Function;
   try {
@@ -453,6 +499,12 @@ export function compileTemplate(source: string): CompiledTemplate {
     throw runtimeError(e, 1);
   }
 
+  return templateOf(run);
+}
+
+/** Made outside compileTemplate on purpose: an Espruino closure keeps its whole enclosing scope alive,
+ *  and a cached page must hold its compiled function only, not the page source and generated code. */
+function templateOf(run: Function): CompiledTemplate {
   return {
     render: function (scope: TemplateScope, write: (text: string) => void): void {
       function print(): void {

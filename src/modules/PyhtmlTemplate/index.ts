@@ -2,12 +2,16 @@
 // RootPath: the original's instruction set with JavaScript inside (see compiler.ts). Its bundle is
 // separate from the core (`MicroWebSrv2.PyhtmlTemplate`), so a board without pages does not carry it.
 //
-// A page compiles once and stays cached until its file changes (size or modification time). The
-// whole page is rendered before anything is sent: on Espruino a syntax error only shows while the
-// page runs, and a 500 must still be possible then. MaxPageLength bounds that buffer.
+// Only GET and HEAD of a path ending in `.pyhtml` are the module's: other methods go on to the routes
+// and the core (OPTIONS, or 405 with Allow), and a missing page to the static files (not found).
+//
+// A page compiles once and stays cached until its file changes (size or modification time, which
+// some filesystems keep in whole seconds). The whole page is rendered before anything is sent: on
+// Espruino a syntax error only shows while the page runs, and a 500 must still be possible then.
+// The page is held once, as the UTF-8 bytes sent, and MaxPageLength bounds it.
 
 import { compileTemplate, CompiledTemplate, isTemplateError, TemplateScope } from './compiler';
-import { utf8Decode } from '../../text/utf8';
+import { utf8Encode } from '../../text/utf8';
 import { htmlEscape } from '../../text/html';
 
 interface CachedPage {
@@ -18,6 +22,7 @@ interface CachedPage {
 }
 
 var EXTENSION = '.pyhtml';
+var NON_ASCII = /[^\x00-\x7f]/;
 /** Compiled pages kept at once: each costs variables on a board, a recompile only costs time. */
 var CACHE_SIZE = 4;
 
@@ -29,8 +34,9 @@ function PageTooLarge(this: any, limit: number) {
 export class PyhtmlTemplate {
   /** Show the error and its template line on the 500 page (HTML-escaped, without physical paths). */
   ShowDebug = false;
-  /** Largest rendered page, in characters; a bigger one is a 500. */
-  MaxPageLength = 32 * 1024;
+  /** Largest rendered page, in bytes of UTF-8; a bigger one is a 500. The page is held in RAM until
+   *  sent: on a board with 8,190 variables a 30 KB page already runs out of memory. */
+  MaxPageLength = 8 * 1024;
   private globals: TemplateScope = {};
   private cache: CachedPage[] = [];
 
@@ -46,20 +52,15 @@ export class PyhtmlTemplate {
   }
 
   OnRequest(microWebSrv2: any, request: any): void {
-    var path: string = request.Path;
-    if (path.length <= EXTENSION.length || path.substring(path.length - EXTENSION.length).toLowerCase() !== EXTENSION) return;
+    // Other methods go on to the routes and the core, which answer OPTIONS, or 405 with Allow.
+    if (request.Method !== 'GET' && request.Method !== 'HEAD') return;
+    if (!isPagePath(request.Path)) return;
+    var physicalPath: string | null = microWebSrv2.ResolvePhysicalPath(request.Path);
+    // No such page (or a directory of that name, served by its default page): the routes, then the
+    // static files answer, with not found as for any file.
+    if (physicalPath === null || !isPagePath(physicalPath)) return;
     var response = request.Response;
-    if (request.Method !== 'GET' && request.Method !== 'HEAD') {
-      response.SetHeader('Allow', 'GET, HEAD');
-      response.Return(405);
-      return;
-    }
-    var physicalPath: string | null = microWebSrv2.ResolvePhysicalPath(path);
-    if (physicalPath === null) {
-      response.ReturnNotFound();
-      return;
-    }
-    var output = '';
+    var bytes = '';
     var limit = this.MaxPageLength;
     try {
       var template = this.load(microWebSrv2, physicalPath);
@@ -68,9 +69,12 @@ export class PyhtmlTemplate {
         return;
       }
       this.globals.Request = request;
+      // Each piece becomes bytes as it comes, so the page is held once, as the bytes sent.
       template.render(this.globals, function (text: string) {
-        output += text;
-        if (output.length > limit) throw new (PageTooLarge as any)(limit);
+        var piece = toUtf8Bytes(text);
+        // Checked before joining: a board must not even try to build the string that is too long.
+        if (bytes.length + piece.length > limit) throw new (PageTooLarge as any)(limit);
+        bytes += piece;
       });
     } catch (e) {
       this.fail(microWebSrv2, request, e);
@@ -79,7 +83,7 @@ export class PyhtmlTemplate {
       // The request must not stay reachable from the globals once answered.
       this.globals.Request = null;
     }
-    response.Return(200, output);
+    sendPage(response, 200, bytes);
   }
 
   /** The compiled page, from the cache while the file is unchanged; null when it cannot be read. */
@@ -97,9 +101,8 @@ export class PyhtmlTemplate {
     }
     var source = readAll(files.open(physicalPath));
     if (source === null) return null;
-    // Page files are UTF-8 bytes; the compiler works on text (identical bytes on most boards).
-    var text = utf8Decode(source);
-    var template = compileTemplate(text === null ? source : text);
+    // Page files are UTF-8: the compiler scans the bytes and decodes only the code it generates.
+    var template = compileTemplate(source, { utf8Bytes: true });
     this.cache.push({ path: physicalPath, size: info.size, mtime: info.mtime, template: template });
     if (this.cache.length > CACHE_SIZE) this.cache.shift();
     return template;
@@ -115,10 +118,36 @@ export class PyhtmlTemplate {
       response.ReturnInternalServerError();
       return;
     }
-    response.Return(500, '<!DOCTYPE html><html><head><title>Template error</title></head><body>' +
+    sendPage(response, 500, toUtf8Bytes('<!DOCTYPE html><html><head><title>Template error</title></head><body>' +
       '<h2>Template error in ' + htmlEscape(request.Path) + where + '</h2><pre>' + htmlEscape(message) +
-      '</pre></body></html>');
+      '</pre></body></html>'));
   }
+}
+
+/** Sends a page already in UTF-8 bytes: Return() would encode it a second time. */
+function sendPage(response: any, code: number, bytes: string): void {
+  if (!bytes) {
+    response.Return(code, '');
+    return;
+  }
+  response.ContentType = 'text/html';
+  response.ContentCharset = 'UTF-8';
+  response.ContentLength = bytes.length;
+  response.ReturnStream(code, bytes);
+}
+
+function isPagePath(path: string): boolean {
+  return path.length > EXTENSION.length && path.substring(path.length - EXTENSION.length).toLowerCase() === EXTENSION;
+}
+
+/** Page text as UTF-8 bytes. Espruino builds with Unicode strings hold UTF-8 flagged strings, whose
+ *  bytes E.toUint8Array gives natively; a flagged string must never be joined to the bytes, even an
+ *  ASCII one, or the bytes joined after it would be read as characters and encoded twice. */
+function toUtf8Bytes(text: string): string {
+  var espruino: any = typeof E !== 'undefined' ? E : null;
+  if (espruino !== null && espruino.isUTF8 && espruino.isUTF8(text)) return espruino.toString(espruino.toUint8Array(text));
+  // Most pieces are ASCII: a native test spares them the character loop of utf8Encode.
+  return NON_ASCII.test(text) ? utf8Encode(text) : text;
 }
 
 function readAll(source: any): string | null {
