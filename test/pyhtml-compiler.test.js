@@ -34,28 +34,7 @@ function renderErrorOf(source, scope) {
   return templateErrorOf(() => page.render(scope || {}, () => {}));
 }
 
-/** String.prototype.indexOf as Espruino 2v29 runs it: a needle whose beginning matches the end of
- *  the string counts as found ('ab{'.indexOf('{{') is 2). */
-function espruinoIndexOf(needle, fromIndex) {
-  const hay = String(this);
-  needle = String(needle);
-  let idx = typeof fromIndex === 'number' ? Math.max(Math.floor(fromIndex), 0) : 0;
-  for (; idx < hay.length; idx++) {
-    const rest = hay.substring(idx, idx + needle.length);
-    if (rest === needle.substring(0, rest.length)) return idx;
-  }
-  return needle.length === 0 ? hay.length : -1;
-}
-
-function withEspruinoIndexOf(fn) {
-  const original = String.prototype.indexOf;
-  String.prototype.indexOf = espruinoIndexOf;
-  try {
-    return fn();
-  } finally {
-    String.prototype.indexOf = original;
-  }
-}
+const { withEspruinoIndexOf } = require('./helpers/espruino-quirks');
 
 describe('htmlEscape', () => {
   it('replaces & < > " \' with &amp; &lt; &gt; &quot; &#39;', () => {

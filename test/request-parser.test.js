@@ -58,33 +58,7 @@ function assertEvents(raw, expected, options) {
   assert.deepStrictEqual(project(events, expected), expected);
 }
 
-/**
- * String.prototype.indexOf as Espruino 2v29 runs it (jswrap_string_indexOf): the search goes on
- * to the end of the string and a needle whose beginning matches the end counts as found, so
- * ',a,'.indexOf(',b,') is 2. Installed only while the parser runs.
- */
-function espruinoIndexOf(needle, fromIndex) {
-  const hay = String(this);
-  needle = String(needle);
-  if (needle.length > hay.length) return -1;
-  const end = hay.length - needle.length + 1;
-  let idx = typeof fromIndex === 'number' ? Math.min(Math.max(Math.floor(fromIndex), 0), end) : 0;
-  for (; idx < hay.length; idx++) {
-    const rest = hay.substring(idx, idx + needle.length);
-    if (rest === needle.substring(0, rest.length)) return idx;
-  }
-  return -1;
-}
-
-function withEspruinoIndexOf(fn) {
-  const original = String.prototype.indexOf;
-  String.prototype.indexOf = espruinoIndexOf;
-  try {
-    return fn();
-  } finally {
-    String.prototype.indexOf = original;
-  }
-}
+const { withEspruinoIndexOf } = require('./helpers/espruino-quirks');
 
 const GET = (extra) => 'GET / HTTP/1.1\r\nHost: h\r\n' + (extra || '') + '\r\n';
 const POST = (headers, body) => 'POST /p HTTP/1.1\r\nHost: h\r\n' + headers + '\r\n' + body;

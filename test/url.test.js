@@ -5,30 +5,7 @@ const assert = require('assert');
 const fc = require('fast-check');
 const { percentDecode, percentEncode, parseQuery } = require('../build/lib/http/url');
 
-/** String.prototype.indexOf as Espruino 2v29 runs it: a needle whose beginning matches the end of
- *  the string counts as found (',a,'.indexOf(',b,') is 2). */
-function espruinoIndexOf(needle, fromIndex) {
-  const hay = String(this);
-  needle = String(needle);
-  if (needle.length > hay.length) return -1;
-  const end = hay.length - needle.length + 1;
-  let idx = typeof fromIndex === 'number' ? Math.min(Math.max(Math.floor(fromIndex), 0), end) : 0;
-  for (; idx < hay.length; idx++) {
-    const rest = hay.substring(idx, idx + needle.length);
-    if (rest === needle.substring(0, rest.length)) return idx;
-  }
-  return -1;
-}
-
-function withEspruinoIndexOf(fn) {
-  const original = String.prototype.indexOf;
-  String.prototype.indexOf = espruinoIndexOf;
-  try {
-    return fn();
-  } finally {
-    String.prototype.indexOf = original;
-  }
-}
+const { withEspruinoIndexOf } = require('./helpers/espruino-quirks');
 
 describe('percentDecode', function () {
   const rows = [
