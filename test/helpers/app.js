@@ -41,7 +41,8 @@ async function waitListening(port, timeoutMs = 3000) {
  * Runs `appCode` in a new context. The code sees `PORT` and the module's exports as `lib`
  * (`lib.MicroWebSrv2`, `lib.WebRoute`...), and must leave the server in a global `mws2`.
  * Options: fsRoot (default: the repository, so RootPath 'www' is the demo site), readable (load the
- * unminified bundles), variables.
+ * unminified bundles), variables, storageDir, storageSize, before(ctx) (runs before the bundles
+ * load, e.g. to fill Storage), prelude (more code run before the app).
  */
 async function startApp(appCode, options = {}) {
   const port = await freePort();
@@ -49,11 +50,13 @@ async function startApp(appCode, options = {}) {
   const ctx = createEspruinoContext({
     fsRoot: options.fsRoot || repoRoot,
     storageDir: options.storageDir,
+    storageSize: options.storageSize,
     variables: options.variables,
     log: (line) => logs.push(String(line)),
   });
+  if (options.before) options.before(ctx);
   loadBundles(ctx, { readable: options.readable });
-  ctx.run(`var PORT = ${port}; var lib = require('MicroWebSrv2');`, 'prelude.js');
+  ctx.run(`var PORT = ${port}; var lib = require('MicroWebSrv2');` + (options.prelude || ''), 'prelude.js');
   ctx.run(appCode, 'app.js');
   await waitListening(port);
   return {
@@ -82,4 +85,4 @@ function standardApp(routes = '', settings = '') {
   `;
 }
 
-module.exports = { startApp, standardApp, freePort, repoRoot };
+module.exports = { startApp, standardApp, freePort, waitListening, repoRoot };

@@ -6,10 +6,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const zlib = require('zlib');
-const net = require('net');
-const { createEspruinoContext } = require('../../shim');
-const { loadBundles } = require('../../scripts/lib/bundles');
-const { freePort } = require('./app');
+const { startApp } = require('./app');
 
 /** Deterministic bytes (all 256 values appear), so failures are reproducible. */
 function pseudoRandomBytes(length, seed = 1) {
@@ -63,50 +60,25 @@ function fillStorage(ctx) {
   storage.write('w/abcdefghijklmnopqrstuvwxyz', 'TOP-SECRET-TRUNCATED\n');
 }
 
-async function waitListening(port, timeoutMs = 3000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.on('connect', () => { socket.destroy(); resolve(true); });
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error('server did not listen on ' + port);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /**
  * Starts the bundles in a fresh shim context with the fixture site on disk and in Storage, and
  * `appCode` (sees PORT, lib, ROOT, FILES; must leave the server in `mws2`).
  * Options: rootPath ('www' or 'storage:w/'), filesPrefix (ReturnFile prefix), storageSize, before(ctx).
  */
 async function startFilesApp(appCode, options = {}) {
-  const port = await freePort();
-  const logs = [];
   const fsRoot = options.fsRoot || makeFsRoot();
-  const ctx = createEspruinoContext({
-    fsRoot,
-    storageSize: options.storageSize || 4 * 1024 * 1024,
-    log: (line) => logs.push(String(line)),
-  });
-  fillStorage(ctx);
-  if (options.before) options.before(ctx, fsRoot);
-  loadBundles(ctx);
   const rootPath = options.rootPath || 'www';
   const filesPrefix = options.filesPrefix || (rootPath === 'www' ? 'www/' : rootPath);
-  ctx.run(`var PORT = ${port}; var lib = require('MicroWebSrv2'); var ROOT = ${JSON.stringify(rootPath)};` +
-    ` var FILES = ${JSON.stringify(filesPrefix)};`, 'prelude.js');
-  ctx.run(appCode, 'app.js');
-  await waitListening(port);
-  return {
-    ctx, port, logs, fsRoot, url: `http://127.0.0.1:${port}`,
-    async close() {
-      try { ctx.run('if (typeof mws2 !== "undefined") mws2.Stop();', 'stop.js'); } catch (e) { /* stopped */ }
-      await ctx.close();
+  const app = await startApp(appCode, {
+    fsRoot,
+    storageSize: options.storageSize || 4 * 1024 * 1024,
+    before(ctx) {
+      fillStorage(ctx);
+      if (options.before) options.before(ctx, fsRoot);
     },
-  };
+    prelude: ` var ROOT = ${JSON.stringify(rootPath)}; var FILES = ${JSON.stringify(filesPrefix)};`,
+  });
+  return Object.assign(app, { fsRoot });
 }
 
 /** The usual server: embedded preset, RootPath = ROOT, ReturnFile and ReturnStream routes. */
