@@ -13,6 +13,7 @@ import { STORAGE_MAX_NAME_BYTES } from './files/StorageBackend';
 import { addDefaultPage, resolveFile, serveStaticFile } from './files/StaticFiles';
 import { addMimeType, mimeTypeFromFilename } from './files/mime';
 import { htmlEscape } from './text/html';
+import { freeVariables } from './platform/memory';
 
 export interface MicroWebSrv2Module {
   OnRequest?: (microWebSrv2: MicroWebSrv2, request: HttpRequest) => void;
@@ -25,6 +26,9 @@ var loadedModules: { name: string; instance: MicroWebSrv2Module }[] = [];
 var BUILTIN_MODULE_PREFIX = 'MicroWebSrv2.';
 
 var LOG_TYPE_NAMES = ['DEBUG', 'INFO', 'WARNING', 'ERROR'];
+
+/** About what an idle keep-alive connection costs on Espruino (measured: docs/MEMORY.md), with margin for a request. */
+var CONNECTION_VARIABLES = 150;
 
 function requireModule(name: string): any {
   try {
@@ -63,6 +67,11 @@ export class MicroWebSrv2 {
   private rootPath = 'www';
   private requestsTimeoutSec = 2;
   private handlerTimeoutSec = 30;
+  /**
+   * Free variables the server leaves to the application: a new connection, or a request body, that
+   * would leave fewer gets 503 instead of running the board out of memory (which aborts the program).
+   */
+  MemoryReserveVars = 256;
 
   NotFoundURL: string | null = null;
   AllowAllOrigins = false;
@@ -322,14 +331,16 @@ export class MicroWebSrv2 {
       socket.end();
       return;
     }
-    if (this.connectionCount >= this.MaxConnections) {
+    var full = this.connectionCount >= this.MaxConnections;
+    if (full || freeVariables(this.MemoryReserveVars + CONNECTION_VARIABLES) < this.MemoryReserveVars + CONNECTION_VARIABLES) {
       // Over capacity: answer 503 at once rather than leaving the client waiting.
       var page = statusPage(503);
       socket.write('HTTP/1.1 503 ' + reasonPhrase(503) + '\r\nServer: ' + SERVER_HEADER +
         '\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: ' +
         page.length + '\r\n\r\n' + page);
       socket.end();
-      this.Log('Connection refused: ' + this.connectionCount + ' connections open (MaxConnections)', MicroWebSrv2.WARNING);
+      this.Log('Connection refused: ' + (full ? this.connectionCount + ' connections open (MaxConnections)' :
+        'free memory below MemoryReserveVars'), MicroWebSrv2.WARNING);
       return;
     }
     this.connectionCount++;

@@ -287,3 +287,57 @@ describe('pipelining limits', function () {
     }
   });
 });
+
+describe('memory reserve (MemoryReserveVars)', function () {
+  this.timeout(10000);
+  let app;
+  before(async () => {
+    app = await startApp(standardApp(`
+      WebRoute(GET, '/x', function (m, r) { r.Response.ReturnOk('x'); });
+      WebRoute(POST, '/upload', function (m, r) { r.Response.ReturnOkJSON({ length: r.ContentLength }); });
+    `));
+  });
+  after(async () => {
+    app.ctx.setFreeVars(null);
+    await app.close();
+  });
+
+  it('answers 503 to a new connection when free memory is below the reserve, and serves again once it is back', async () => {
+    app.ctx.setFreeVars(300);
+    const refused = await rawRequest(app.port, 'GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.strictEqual(refused.status, 503);
+    assert.strictEqual(refused.headers['retry-after'], '1');
+    assert.ok(app.logs.some((l) => /free memory below MemoryReserveVars/.test(l)));
+    app.ctx.setFreeVars(null);
+    assert.strictEqual((await rawRequest(app.port, 'GET /x HTTP/1.1\r\nHost: x\r\n\r\n')).status, 200);
+  });
+
+  it('refuses a body that would eat the reserve with 503 before reading it, and closes', async () => {
+    app.ctx.setFreeVars(1000);
+    try {
+      const big = await rawRequest(app.port, 'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10000\r\n\r\n' + 'b'.repeat(10000));
+      assert.strictEqual(big.status, 503);
+      assert.strictEqual(big.closed, true);
+      const small = await rawRequest(app.port, 'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n' + 'b'.repeat(100));
+      assert.strictEqual(small.status, 200);
+    } finally {
+      app.ctx.setFreeVars(null);
+    }
+  });
+
+  it('stops buffering a chunked body when memory runs short while it arrives', async () => {
+    const socket = net.connect(app.port, '127.0.0.1');
+    const received = [];
+    socket.on('data', (d) => received.push(d));
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    await new Promise((resolve) => socket.on('connect', resolve));
+    socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n' + 'c'.repeat(1024) + '\r\n');
+    await new Promise((r) => setTimeout(r, 100));
+    app.ctx.setFreeVars(270); // what a board would show as the body grows
+    socket.write('400\r\n' + 'c'.repeat(1024) + '\r\n0\r\n\r\n');
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 3000))]);
+    app.ctx.setFreeVars(null);
+    socket.destroy();
+    assert.match(Buffer.concat(received).toString(), /^HTTP\/1\.1 503 /);
+  });
+});

@@ -19,6 +19,7 @@ import { HttpRequest, decodeRequestPath } from './HttpRequest';
 import { HttpResponse, ResponseSession } from './HttpResponse';
 import { Connection, ConnectionHandler } from '../transport/Connection';
 import { AllowedMethodsForPath, ResolveRoute, RouteResult } from '../routing/WebRoute';
+import { freeVariables, variablesForBytes } from '../platform/memory';
 
 type Phase = 'idle' | 'receiving' | 'handling' | 'sending' | 'closing' | 'upgraded';
 
@@ -131,13 +132,39 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       this.parser!.skipBody();
       return;
     }
+    var server = this.server;
+    // A body is buffered whole for its handler: refuse it now if it would eat the memory reserve.
+    var needed = server.MemoryReserveVars + variablesForBytes(head.chunked ? server.BufferSlotSize : head.contentLength);
+    if (head.contentLength !== 0 && freeVariables(needed) < needed) {
+      this.refuseForMemory();
+      return;
+    }
     if (head.expectContinue && head.contentLength !== 0) this.connection.send('HTTP/1.1 100 Continue\r\n\r\n');
   }
 
+  /** 503 at the request's end, body discarded, connection closed: the board is short of memory. */
+  private refuseForMemory(): void {
+    this.server.Log('Request refused: free memory below MemoryReserveVars', WARNING);
+    this.earlyStatus = 503;
+    this.mustClose = true;
+    this.route = null;
+    if (this.request !== null) this.request.Response.SetHeader('Retry-After', 1);
+    this.parser!.skipBody();
+  }
+
   onBody(data: string): void {
-    if (this.request !== null) this.request.appendContent(data);
+    var server = this.server;
+    // Chunked bodies announce no length: check as they grow.
+    if (this.request !== null && this.request.head.chunked) {
+      var needed = server.MemoryReserveVars + variablesForBytes(data.length);
+      if (freeVariables(needed) < needed) {
+        this.refuseForMemory();
+        return;
+      }
+    }
+    if (this.request !== null && this.earlyStatus === 0) this.request.appendContent(data);
     // A body that keeps arriving keeps the connection alive; a stalled one times out.
-    this.connection.setTimeout(this.server.RequestsTimeoutSec);
+    this.connection.setTimeout(server.RequestsTimeoutSec);
   }
 
   onEnd(): void {
