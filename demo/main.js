@@ -1,8 +1,9 @@
 // The demo app: the original MicroWebSrv2 main.py, ported. The same file runs on a board (uploaded as
 // its boot code) and on the Node shim (`npm start`). Plain ES5, as Espruino runs it.
 //
-// Settings come from a global DEMO_CONFIG when the loader defines one (npm start sets the port):
-//   { port: 8080, rootPath: 'www', embedded: true }
+// Settings come from a global DEMO_CONFIG when the loader defines one (npm start sets the port,
+// npm run upload the board's settings):
+//   { port: 8080, rootPath: 'www', embedded: true, limits: { BufferSlotsCount: 16, ... } }
 
 var mws2lib = require('MicroWebSrv2');
 var MicroWebSrv2 = mws2lib.MicroWebSrv2;
@@ -136,6 +137,11 @@ if (wsMod) {
 
 var mws2 = new MicroWebSrv2();
 if (config.embedded !== false) mws2.SetEmbeddedConfig();
+// The upload tool passes the board's limits (boards/*.json) so the demo fits its memory.
+var limits = config.limits || {};
+if (limits.BufferSlotsCount) mws2.BufferSlotsCount = limits.BufferSlotsCount;
+if (limits.BufferSlotSize) mws2.BufferSlotSize = limits.BufferSlotSize;
+if (limits.MaxRequestContentLength) mws2.MaxRequestContentLength = limits.MaxRequestContentLength;
 mws2.NotFoundURL = '/';
 if (config.rootPath) mws2.RootPath = config.rootPath;
 mws2.BindAddress = ['0.0.0.0', config.port || 80];

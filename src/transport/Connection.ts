@@ -25,6 +25,8 @@ export interface ConnectionHandler {
   onDrained?: () => void;
   /** The deadline passed. The handler decides what to send; the connection closes afterwards unless re-armed. */
   onTimeout(): void;
+  /** The server is stopping and is about to destroy the connection: last chance for a goodbye. */
+  onServerStopping?: () => void;
   /** Called once, whatever closed the connection; release everything here. */
   onClosed(): void;
 }
@@ -42,6 +44,8 @@ var WRITING = 1;
 /** end() was asked: close once the queue is sent. */
 var CLOSING = 2;
 var CLOSED = 4;
+/** socket.end() was called (it must be called once, and always, to free the socket). */
+var ENDED = 8;
 
 function onSocketData(this: any, data: string): void {
   var connection: Connection = this.mws2c;
@@ -64,6 +68,9 @@ export class Connection {
   private flags!: number;
   /** Binary strings and [SOURCE_MARK, ByteSource] pairs waiting to be sent; null when empty. */
   private queue!: any[] | null;
+  /** How much of the string at the head of the queue is already sent: large strings are sliced
+   *  in place instead of copying their rest after every slice. */
+  private headOffset!: number;
   private queuedBytes!: number;
   /** Milliseconds timestamp; 0 when no deadline is armed. Swept by the pool's single timer. */
   deadline!: number;
@@ -155,19 +162,34 @@ export class Connection {
   end(): void {
     if (this.flags & (CLOSING | CLOSED)) return;
     this.flags |= CLOSING;
-    if (this.isIdle) this.socket.end();
+    if (this.isIdle) this.endSocket();
   }
 
-  /** Closes now, dropping whatever is queued. */
+  /** Closes now, dropping whatever is queued (what the socket already took is still flushed). */
   destroy(): void {
     if (this.flags & CLOSED) return;
     this.dropQueue();
-    if (!(this.flags & CLOSING)) {
-      this.flags |= CLOSING;
-      this.socket.end();
-    }
+    this.flags |= CLOSING;
+    this.endSocket();
     // Espruino emits 'close' later; release at once so a dead peer cannot hold a slot.
     this.onSocketClosed();
+  }
+
+  /**
+   * Writes `data` straight to the socket when nothing is queued or in flight (so it cannot land in
+   * the middle of something else); returns false, writing nothing, otherwise. For last words
+   * before destroy(), such as a WebSocket's Close frame when the server stops.
+   */
+  writeIfIdle(data: string): boolean {
+    if (!this.isIdle || (this.flags & (CLOSING | CLOSED))) return false;
+    this.socket.write(data);
+    return true;
+  }
+
+  private endSocket(): void {
+    if (this.flags & ENDED) return;
+    this.flags |= ENDED;
+    this.socket.end();
   }
 
   /** Called by the pool's sweep when the deadline passed. */
@@ -190,13 +212,18 @@ export class Connection {
       var room = sliceSize - slice.length;
       var head = queue[0];
       if (typeof head === 'string') {
-        if (head.length <= room) {
-          slice += head;
-          this.queuedBytes -= head.length;
+        var offset = this.headOffset;
+        var left = head.length - offset;
+        // A tail of up to one more slice rides with this one: sent as its own small write, Nagle
+        // would hold it until the peer's delayed ACK (about 40 ms a message on Linux and lwIP).
+        if (left <= room + sliceSize) {
+          slice += offset ? head.substring(offset) : head;
+          this.queuedBytes -= left;
           queue.shift();
+          delete (this as any).headOffset;
         } else {
-          slice += head.substring(0, room);
-          queue[0] = head.substring(room);
+          slice += head.substring(offset, offset + room);
+          this.headOffset = offset + room;
           this.queuedBytes -= room;
         }
       } else {
@@ -220,7 +247,7 @@ export class Connection {
       return;
     }
     if (this.flags & CLOSING) {
-      this.socket.end();
+      this.endSocket();
       return;
     }
     if (this.handler && this.handler.onDrained) this.handler.onDrained();
@@ -239,6 +266,7 @@ export class Connection {
   private clearQueue(): void {
     delete (this as any).queue;
     delete (this as any).queuedBytes;
+    delete (this as any).headOffset;
   }
 
   private dropQueue(): void {
@@ -271,6 +299,7 @@ var defaults: any = Connection.prototype;
 defaults.flags = 0;
 defaults.queue = null;
 defaults.queuedBytes = 0;
+defaults.headOffset = 0;
 defaults.deadline = 0;
 defaults.handler = null;
 defaults.progressTimeoutSec = 0;

@@ -55,11 +55,15 @@ export class XAsyncSocketsPool {
     if (this.connections.length === 0 && this.listeners.length === 0) this.stopSweeping();
   }
 
-  /** Closes every connection accepted on behalf of one server. */
+  /** Closes every connection accepted on behalf of one server, letting each say goodbye first. */
   closeConnectionsOf(listener: ConnectionListener): void {
     var list = this.connections.slice();
     for (var i = 0; i < list.length; i++) {
-      if (list[i].listener === listener) list[i].destroy();
+      var connection = list[i];
+      if (connection.listener !== listener) continue;
+      var handler = connection.handler;
+      if (handler && handler.onServerStopping) handler.onServerStopping();
+      connection.destroy();
     }
   }
 

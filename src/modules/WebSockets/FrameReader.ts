@@ -26,6 +26,9 @@ export interface FrameReaderEvents {
   onClose(code: number | null, reason: string): void;
   /** 1002 / 1007 / 1009: the peer broke the protocol; the reader stops for good. */
   onProtocolError(code: number, reason: string): void;
+  /** Optional: asked before a data frame's payload is read, with the message's length so far
+   *  plus this frame's; false fails the reader with 1009 before any of it is buffered. */
+  allowMessage?: (messageLength: number) => boolean;
 }
 
 var OPCODE_CONTINUATION = 0, OPCODE_BINARY = 2, OPCODE_CLOSE = 8, OPCODE_PING = 9, OPCODE_PONG = 10;
@@ -38,38 +41,33 @@ var UNMASK_BLOCK = 256;
 /** Bytes each header state waits for before it can be parsed in one go. */
 var HEADER_PART_LENGTHS: { [state: string]: number } = { header: 2, length16: 2, length64: 8, mask: 4 };
 
+// Why fields are declared but set on the prototype (end of file): on a board every property an
+// object owns costs variables, and an idle reader sits between frames for most of its life. So
+// per-frame and per-message fields fall back to the prototype's defaults (`delete`) once used, and
+// an idle reader owns only its options and events.
 export class FrameReader {
-  private options: FrameReaderOptions;
+  /** Read afresh for every frame, so a new limit applies from the next frame on. */
+  readonly options: FrameReaderOptions;
   private events: FrameReaderEvents;
-  private current: string;
+  private current!: string;
   /** Header bytes not yet complete; always empty while reading a payload. */
-  private pending: string;
+  private pending!: string;
   /** First header byte: FIN, RSV and opcode of the frame being read. */
-  private head: number;
-  private masked: boolean;
-  private maskKey: string;
-  private payloadLength: number;
-  private payloadReceived: number;
+  private head!: number;
+  private masked!: boolean;
+  private maskKey!: string;
+  private payloadLength!: number;
+  private payloadReceived!: number;
   /** Opcode of the fragmented message in progress, 0 when none. */
-  private messageOpcode: number;
+  private messageOpcode!: number;
   /** Unmasked data of the message in progress (all fragments so far). */
-  private message: string;
+  private message!: string;
   /** Unmasked payload of the control frame being read, kept apart from a message it interrupts. */
-  private control: string;
+  private control!: string;
 
   constructor(options: FrameReaderOptions, events: FrameReaderEvents) {
     this.options = options;
     this.events = events;
-    this.current = 'header';
-    this.pending = '';
-    this.head = 0;
-    this.masked = false;
-    this.maskKey = '';
-    this.payloadLength = 0;
-    this.payloadReceived = 0;
-    this.messageOpcode = 0;
-    this.message = '';
-    this.control = '';
   }
 
   /** 'header' | 'length16' | 'length64' | 'mask' | 'payload' | 'closed' | 'failed' */
@@ -80,7 +78,7 @@ export class FrameReader {
   feed(chunk: string): void {
     if (this.current === 'closed' || this.current === 'failed') return;
     var data = this.pending === '' ? chunk : this.pending + chunk;
-    this.pending = '';
+    delete (this as any).pending;
     var pos = 0;
     while (pos < data.length) {
       var state = this.current;
@@ -108,8 +106,7 @@ export class FrameReader {
   private readHeader(first: number, second: number): void {
     var opcode = first & 0x0f;
     this.head = first;
-    this.masked = (second & 0x80) !== 0;
-    this.maskKey = '';
+    if (second & 0x80) this.masked = true;
     if (first & 0x70) return this.fail(PROTOCOL_ERROR, 'RSV bits set without a negotiated extension');
     if (opcode >= OPCODE_CLOSE) {
       if (opcode > OPCODE_PONG) return this.fail(PROTOCOL_ERROR, 'Unknown opcode ' + opcode);
@@ -151,14 +148,15 @@ export class FrameReader {
       if (messageLength > this.options.maxMessageLength) {
         return this.fail(MESSAGE_TOO_BIG, 'Message over ' + this.options.maxMessageLength + ' bytes');
       }
+      if (length > 0 && this.events.allowMessage && !this.events.allowMessage(messageLength)) {
+        return this.fail(MESSAGE_TOO_BIG, 'Not enough free memory for a message of ' + messageLength + ' bytes');
+      }
       if (opcode !== OPCODE_CONTINUATION) {
         this.messageOpcode = opcode;
-        this.message = '';
+        delete (this as any).message;
       }
     }
     this.payloadLength = length;
-    this.payloadReceived = 0;
-    this.control = '';
     if (this.masked) this.current = 'mask';
     else this.startPayload();
   }
@@ -169,7 +167,7 @@ export class FrameReader {
       this.current = 'payload';
       return;
     }
-    this.current = 'header';
+    delete (this as any).current;
     this.endFrame();
   }
 
@@ -184,35 +182,45 @@ export class FrameReader {
       this.payloadReceived += take;
     }
     if (this.payloadReceived === this.payloadLength) {
-      this.current = 'header';
+      delete (this as any).current;
       this.endFrame();
     }
     return pos + take;
   }
 
   private endFrame(): void {
-    var opcode = this.head & 0x0f;
-    if (opcode === OPCODE_CLOSE) return this.readClose(this.control);
+    var head = this.head;
+    var opcode = head & 0x0f;
+    var control = this.control;
+    this.forgetFrame();
+    if (opcode === OPCODE_CLOSE) return this.readClose(control);
     if (opcode === OPCODE_PING || opcode === OPCODE_PONG) {
-      var payload = this.control;
-      this.control = '';
-      if (opcode === OPCODE_PING) this.events.onPing(payload);
-      else this.events.onPong(payload);
+      if (opcode === OPCODE_PING) this.events.onPing(control);
+      else this.events.onPong(control);
       return;
     }
-    if (!(this.head & 0x80)) return;
+    if (!(head & 0x80)) return;
     var message = this.message;
     var messageOpcode = this.messageOpcode;
-    this.message = '';
-    this.messageOpcode = 0;
+    delete (this as any).message;
+    delete (this as any).messageOpcode;
     if (messageOpcode === OPCODE_BINARY) return this.events.onBinary(message);
     var text = utf8Decode(message);
     if (text === null) return this.fail(INVALID_PAYLOAD, 'Text message is not valid UTF-8');
     this.events.onText(text);
   }
 
+  /** Back to the prototype's defaults for everything about the frame just read. */
+  private forgetFrame(): void {
+    delete (this as any).head;
+    delete (this as any).masked;
+    delete (this as any).maskKey;
+    delete (this as any).payloadLength;
+    delete (this as any).payloadReceived;
+    delete (this as any).control;
+  }
+
   private readClose(body: string): void {
-    this.control = '';
     if (body.length === 0) return this.closed(null, '');
     if (body.length === 1) return this.fail(PROTOCOL_ERROR, 'Close frame body of one byte');
     var code = body.charCodeAt(0) * 256 + body.charCodeAt(1);
@@ -224,18 +232,30 @@ export class FrameReader {
 
   private closed(code: number | null, reason: string): void {
     this.current = 'closed';
-    this.message = '';
+    delete (this as any).message;
     this.events.onClose(code, reason);
   }
 
   private fail(code: number, reason: string): void {
     this.current = 'failed';
-    this.pending = '';
-    this.message = '';
-    this.control = '';
+    delete (this as any).pending;
+    delete (this as any).message;
+    this.forgetFrame();
     this.events.onProtocolError(code, reason);
   }
 }
+
+var readerDefaults: any = FrameReader.prototype;
+readerDefaults.current = 'header';
+readerDefaults.pending = '';
+readerDefaults.head = 0;
+readerDefaults.masked = false;
+readerDefaults.maskKey = '';
+readerDefaults.payloadLength = 0;
+readerDefaults.payloadReceived = 0;
+readerDefaults.messageOpcode = 0;
+readerDefaults.message = '';
+readerDefaults.control = '';
 
 /** Big-endian unsigned 32-bit value; multiplications rather than shifts, which would go negative. */
 function uint32At(data: string, pos: number): number {
@@ -243,17 +263,29 @@ function uint32At(data: string, pos: number): number {
     data.charCodeAt(pos + 3);
 }
 
+/** The mask as one 32-bit word in the machine's byte order (written as bytes, read as a word, so
+ *  no endianness is assumed); allocated on first use and reused. */
+var keyWord: Uint32Array | null = null;
+
 /** XORs `data` with the 4-byte key, `offset` bytes into the payload (chunks split it anywhere). */
 function unmask(data: string, key: string, offset: number): string {
   var shift = offset % 4;
   var i: number;
   if (typeof E !== 'undefined' && E.toUint8Array) {
-    // Espruino: one flat byte array instead of a var per byte or per character code.
-    var bytes = E.toUint8Array(data);
-    if (bytes && bytes.length === data.length) {
-      for (i = 0; i < bytes.length; i++) bytes[i] ^= key.charCodeAt((i + shift) & 3);
-      var native = E.toString(bytes);
-      if (typeof native === 'string' && native.length === data.length) return native;
+    // Espruino runs about 20,000 loop iterations a second: XOR whole 32-bit words (the mask repeats
+    // every 4 bytes) on flat typed arrays, 4 bytes an iteration instead of one char code at a time.
+    var length = data.length;
+    var source = E.toUint8Array(data);
+    if (source && source.length === length) {
+      var words = new Uint32Array((length + 3) >> 2);
+      new Uint8Array(words.buffer).set(source);
+      if (keyWord === null) keyWord = new Uint32Array(1);
+      var keyBytes = new Uint8Array(keyWord.buffer);
+      for (i = 0; i < 4; i++) keyBytes[i] = key.charCodeAt((i + shift) & 3);
+      var mask = keyWord[0];
+      for (i = 0; i < words.length; i++) words[i] ^= mask;
+      var native = E.toString(new Uint8Array(words.buffer, 0, length));
+      if (typeof native === 'string' && native.length === length) return native;
     }
   }
   var out = '';

@@ -9,11 +9,12 @@
 // does not answer anything within PongTimeoutSec is taken as dead and the connection is closed.
 
 import { Connection, ConnectionHandler } from '../../transport/Connection';
-import { FrameReader, FrameReaderEvents, FrameReaderOptions } from './FrameReader';
+import { FrameReader, FrameReaderEvents } from './FrameReader';
 import { closePayload, encodeFrame, frameHeader, OPCODE_BINARY, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT } from './FrameWriter';
-import { GOING_AWAY, NORMAL } from './closeCodes';
+import { GOING_AWAY, NORMAL, isValidWireCloseCode } from './closeCodes';
 import { utf8Encode } from '../../text/utf8';
 import { toBinaryString } from '../../text/binary';
+import { freeVariables, variablesForBytes } from '../../platform/memory';
 
 type WebSocketPhase = 'open' | 'closing' | 'closed';
 
@@ -25,28 +26,46 @@ function toUint8Array(bytes: string): Uint8Array {
   return array;
 }
 
+/** Seconds without a frame before an idle peer is pinged (the original's WaitFrameTimeoutSec default). */
+export var DEFAULT_WAIT_FRAME_TIMEOUT_SEC = 300;
+/** Seconds a pinged peer, or a peer we sent Close to, has to answer before the connection is dropped. */
+export var DEFAULT_PONG_TIMEOUT_SEC = 5;
+
+/** Messages shorter than this are taken without looking at free memory (the look costs time). */
+var MEMORY_CHECK_MIN_BYTES = 512;
+/** Copies of a message alive at once at worst: received fragments, the string or Uint8Array given
+ *  to the application, and what an echo queues, plus the contiguous blocks typed arrays need on a
+ *  fragmented heap. Calibrated on the 32-bit Linux build: a 5,500-byte binary echo ran out of
+ *  memory with 3,500 variables free, a 5,000-byte one did not. */
+var MESSAGE_COPIES = 7;
+
+// Why settings and state are declared but kept on the prototype (end of file) unless they differ:
+// on a board every property an object owns costs variables, and boards keep sockets open for
+// hours. An open WebSocket that uses the defaults owns only its request, connection, reader, send
+// bound and the callbacks its application set (measured: 218 variables per open WebSocket on the
+// 32-bit Linux build, socket and HTTP request included, down from 276).
 export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   private reader: FrameReader;
-  /** Shared with the reader, which reads the limit afresh for every frame. */
-  private readerOptions: FrameReaderOptions;
-  private phase: WebSocketPhase = 'open';
-  private awaitingPong = false;
-  private waitFrameTimeoutSec: number;
-  OnTextMessage: ((webSocket: WebSocket, msg: string) => void) | null = null;
-  OnBinaryMessage: ((webSocket: WebSocket, msg: Uint8Array) => void) | null = null;
-  OnClosed: ((webSocket: WebSocket) => void) | null = null;
-  /** Bytes allowed to wait in the send queue before Send* refuses messages. */
+  private phase!: WebSocketPhase;
+  private awaitingPong!: boolean;
+  private waitFrameTimeoutSec!: number;
+  OnTextMessage!: ((webSocket: WebSocket, msg: string) => void) | null;
+  OnBinaryMessage!: ((webSocket: WebSocket, msg: Uint8Array) => void) | null;
+  OnClosed!: ((webSocket: WebSocket) => void) | null;
+  /** Seconds a pinged idle peer (or one we sent Close to) has to answer before the connection is dropped. */
+  PongTimeoutSec!: number;
+  /**
+   * Bytes allowed to wait in the send queue before Send* refuses messages. A plain property on
+   * purpose: as a getter computing the default from the server, it made Espruino 2v29 keep every
+   * closed WebSocket (about 230 variables each), which a plain property does not.
+   */
   MaxSendQueueBytes: number;
-  /** Seconds a pinged idle peer has to answer before the connection is closed. */
-  PongTimeoutSec: number;
 
-  constructor(readonly microWebSrv2: any, readonly Request: any, private connection: Connection,
+  constructor(readonly Request: any, private connection: Connection,
               maxRecvMessageLength: number, waitFrameTimeoutSec: number, maxSendQueueBytes: number) {
-    this.readerOptions = { maxMessageLength: maxRecvMessageLength, requireMask: true };
-    this.reader = new FrameReader(this.readerOptions, this);
-    this.waitFrameTimeoutSec = waitFrameTimeoutSec;
+    this.reader = new FrameReader({ maxMessageLength: maxRecvMessageLength, requireMask: true }, this);
+    if (waitFrameTimeoutSec !== DEFAULT_WAIT_FRAME_TIMEOUT_SEC) this.waitFrameTimeoutSec = waitFrameTimeoutSec;
     this.MaxSendQueueBytes = maxSendQueueBytes;
-    this.PongTimeoutSec = microWebSrv2.RequestsTimeoutSec > 5 ? microWebSrv2.RequestsTimeoutSec : 5;
     connection.handler = this;
     connection.setTimeout(waitFrameTimeoutSec);
   }
@@ -61,10 +80,10 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   }
 
   /** Largest message accepted; a bigger one closes the connection with 1009 without being buffered. */
-  get MaxRecvMessageLength(): number { return this.readerOptions.maxMessageLength; }
+  get MaxRecvMessageLength(): number { return this.reader.options.maxMessageLength; }
   set MaxRecvMessageLength(value: number) {
     if (typeof value !== 'number' || value <= 0) throw new Error('MaxRecvMessageLength must be a positive number');
-    this.readerOptions.maxMessageLength = value;
+    this.reader.options.maxMessageLength = value;
   }
 
   /** True when a message can be queued now (open, and the send queue under MaxSendQueueBytes). */
@@ -92,6 +111,8 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
 
   /** Starts the closing handshake (1000 unless told otherwise); the peer's Close ends the connection. */
   Close(code?: number, reason?: string): void {
+    // 1005/1006/1015 only report conditions locally: sent on the wire they make the peer fail us.
+    if (code !== undefined && code !== null && !isValidWireCloseCode(code)) throw new Error('Close: invalid close code ' + code);
     if (this.phase !== 'open') return;
     this.phase = 'closing';
     this.connection.send(encodeFrame(OPCODE_CLOSE, closePayload(code || NORMAL, reason)));
@@ -110,7 +131,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   // ---- Connection events ----
 
   onData(data: string): void {
-    this.awaitingPong = false;
+    delete (this as any).awaitingPong;
     if (this.phase === 'open') this.connection.setTimeout(this.waitFrameTimeoutSec);
     this.reader.feed(data);
   }
@@ -127,6 +148,11 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
     else this.connection.destroy();
   }
 
+  /** The server stops: a Close with 1001 Going Away where it can go out whole (RFC 6455 §7.4.1). */
+  onServerStopping(): void {
+    if (this.phase === 'open') this.connection.writeIfIdle(encodeFrame(OPCODE_CLOSE, closePayload(GOING_AWAY, 'Server stopping')));
+  }
+
   onClosed(): void {
     this.phase = 'closed';
     var callback = this.OnClosed;
@@ -134,7 +160,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
       try {
         callback(this);
       } catch (e) {
-        this.microWebSrv2.logException('WebSocket OnClosed', e);
+        this.Request.server.logException('WebSocket OnClosed', e);
       }
     }
   }
@@ -146,7 +172,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
     try {
       this.OnTextMessage(this, text);
     } catch (e) {
-      this.microWebSrv2.logException('WebSocket OnTextMessage', e);
+      this.Request.server.logException('WebSocket OnTextMessage', e);
     }
   }
 
@@ -155,34 +181,64 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
     try {
       this.OnBinaryMessage(this, toUint8Array(bytes));
     } catch (e) {
-      this.microWebSrv2.logException('WebSocket OnBinaryMessage', e);
+      this.Request.server.logException('WebSocket OnBinaryMessage', e);
     }
+  }
+
+  /**
+   * Running out of memory on a board cannot be caught: Espruino aborts the socket's data handler and
+   * drops it, leaving the connection open but deaf. Refusing a message the free memory cannot hold
+   * (1009, before any of it is buffered) keeps the server answering.
+   */
+  allowMessage(messageLength: number): boolean {
+    if (messageLength < MEMORY_CHECK_MIN_BYTES) return true;
+    var needed = (this.Request.server.MemoryReserveVars || 0) + variablesForBytes(messageLength) * MESSAGE_COPIES;
+    return freeVariables(needed) >= needed;
   }
 
   /** RFC 6455 §5.5.3: the pong carries the ping's application data, unmasked. */
   onPing(payload: string): void {
-    if (this.phase === 'open') this.connection.send(encodeFrame(OPCODE_PONG, payload));
+    // Pongs bypass the bound of Send*, so a peer pinging without reading could grow the queue
+    // without end: with the queue full, skip them (§5.5.3 lets an endpoint answer only the latest).
+    if (this.phase === 'open' && this.connection.pendingBytes < this.MaxSendQueueBytes) {
+      this.connection.send(encodeFrame(OPCODE_PONG, payload));
+    }
   }
 
   onPong(payload: string): void {
-    this.awaitingPong = false;
+    delete (this as any).awaitingPong;
   }
 
   /** The peer closes: echo its code (RFC 6455 §5.5.1), then close TCP once the echo is sent. */
   onClose(code: number | null, reason: string): void {
     if (this.phase === 'open') this.connection.send(encodeFrame(OPCODE_CLOSE, closePayload(code)));
-    this.phase = 'closing';
-    this.connection.end();
+    this.closeAfterQueue();
   }
 
   onProtocolError(code: number, reason: string): void {
-    this.microWebSrv2.Log('WebSocket closed with ' + code + ': ' + reason, 0);
+    this.Request.server.Log('WebSocket closed with ' + code + ': ' + reason, 0);
     this.failConnection(code, reason);
   }
 
   private failConnection(code: number, reason: string): void {
     if (this.phase === 'open') this.connection.send(encodeFrame(OPCODE_CLOSE, closePayload(code, reason)));
+    this.closeAfterQueue();
+  }
+
+  /** Ends TCP once the queue is sent. A peer that stopped reading would hold it forever, so the
+   *  deadline stays armed: when it passes, onTimeout drops the connection and its queue. */
+  private closeAfterQueue(): void {
     this.phase = 'closing';
+    this.connection.setTimeout(this.PongTimeoutSec);
     this.connection.end();
   }
 }
+
+var socketDefaults: any = WebSocket.prototype;
+socketDefaults.phase = 'open';
+socketDefaults.awaitingPong = false;
+socketDefaults.waitFrameTimeoutSec = DEFAULT_WAIT_FRAME_TIMEOUT_SEC;
+socketDefaults.OnTextMessage = null;
+socketDefaults.OnBinaryMessage = null;
+socketDefaults.OnClosed = null;
+socketDefaults.PongTimeoutSec = DEFAULT_PONG_TIMEOUT_SEC;

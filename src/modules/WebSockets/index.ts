@@ -4,13 +4,13 @@
 // The handshake follows RFC 6455 §4.2 where the original does not: GET only, `Connection` and
 // `Upgrade` compared as tokens, version other than 13 -> 426 with `Sec-WebSocket-Version: 13`.
 
-import { WebSocket } from './WebSocket';
+import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC, WebSocket } from './WebSocket';
 import { acceptKey, checkUpgradeRequest, hasToken } from './handshake';
 
 export { WebSocket };
 
-/** Seconds without a frame before an idle peer is pinged (the original's WaitFrameTimeoutSec default). */
-var DEFAULT_WAIT_FRAME_TIMEOUT_SEC = 300;
+/** The send queue's default bound, in BufferSlotSize units. */
+var SEND_QUEUE_SLOTS = 4;
 
 export class WebSockets {
   /** `(microWebSrv2, protocols: string[]) => string | null`: pick one of the offered subprotocols. */
@@ -48,10 +48,13 @@ export class WebSockets {
     }
     response.SetHeader('Sec-WebSocket-Accept', acceptKey(check.key));
     response.SwitchingProtocols('websocket');
-    var webSocket = new WebSocket(microWebSrv2, request, request.connection,
+    // HTTP is over on this connection: unlinking its session lets the board free the session and
+    // its parser while the WebSocket (which keeps the request, as the original) stays open.
+    response.session = null;
+    var webSocket = new WebSocket(request, request.connection,
       this.MaxRecvMessageLength || microWebSrv2.MaxRequestContentLength,
       this.WaitFrameTimeoutSec,
-      this.MaxSendQueueBytes || microWebSrv2.BufferSlotSize * 4);
+      this.MaxSendQueueBytes || microWebSrv2.BufferSlotSize * SEND_QUEUE_SLOTS);
     if (this.OnWebSocketAccepted) {
       try {
         this.OnWebSocketAccepted(microWebSrv2, webSocket);
