@@ -1,7 +1,7 @@
 'use strict';
 // What Espruino 2v29 offers on each built-in, taken from the `/*JSON{...}*/` declarations in its
 // src/jswrap_*.c (the interpreter's own API table) and checked against the measured language table
-// (/work/shared/reference/espruino-2v29-language-table.md). The vm context keeps only these names,
+// (the project's reference notes on Espruino 2v29's language support). The vm context keeps only these names,
 // so code that uses anything else fails in the shim as it would on the board.
 
 /** Global names Espruino lacks that a V8 context has. */

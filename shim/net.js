@@ -1,8 +1,7 @@
 'use strict';
 // require('net') and require('tls') servers with Espruino's socket semantics, on Node sockets.
 // The rules come from libs/network/socketserver.c (accepted sockets run through
-// socketClientConnectionsIdle) and were checked against the Linux build
-// (/work/espruino-build/REPORT.md):
+// socketClientConnectionsIdle) and were checked against Espruino 2v29 built for Linux:
 // - 'data' carries binary strings of at most 536 bytes (net->chunkSize), one piece per idle pass;
 //   data that arrives before a 'data' listener exists is held and delivered once one is added
 //   (the Node socket is paused meanwhile, which is the board's TCP back-pressure);
