@@ -2,11 +2,10 @@
 'use strict';
 
 const assert = require('assert');
+const { opensslAvailable, makeCertificateDir } = require('./helpers/tls');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const net = require('net');
-const { execFileSync } = require('child_process');
 const { startApp, standardApp } = require('./helpers/app');
 const { exchange, rawRequest } = require('./helpers/raw');
 
@@ -223,14 +222,8 @@ describe('HTTPS (EnableSSL, on the shim)', function () {
   let dir;
   let app;
   before(async function () {
-    try {
-      execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    } catch (e) {
-      this.skip();
-    }
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mws2-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1',
-      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    if (!opensslAvailable()) this.skip();
+    dir = makeCertificateDir('mws2-tls-');
     app = await startApp(`
       var mws2 = new lib.MicroWebSrv2();
       lib.WebRoute(lib.GET, '/secure', function (m, r) { r.Response.ReturnOkJSON({ ssl: r.IsSSL }); });

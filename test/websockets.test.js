@@ -4,12 +4,11 @@
 'use strict';
 
 const assert = require('assert');
+const { opensslAvailable, makeCertificateDir } = require('./helpers/tls');
 const crypto = require('crypto');
 const fs = require('fs');
 const net = require('net');
-const os = require('os');
 const path = require('path');
-const { execFileSync } = require('child_process');
 const WebSocket = require('ws');
 const { startApp } = require('./helpers/app');
 const { rawRequest } = require('./helpers/raw');
@@ -811,14 +810,8 @@ describe('WebSockets over TLS (wss://, EnableSSL on the shim)', function () {
   let dir;
   let app;
   before(async function () {
-    try {
-      execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    } catch (e) {
-      this.skip();
-    }
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mws2-wss-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1',
-      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    if (!opensslAvailable()) this.skip();
+    dir = makeCertificateDir('mws2-wss-');
     app = await startApp(wsApp({ ssl: "mws2.EnableSSL('cert.pem', 'key.pem');" }), { fsRoot: dir });
   });
   after(async () => {

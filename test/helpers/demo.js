@@ -5,7 +5,7 @@ const fs = require('fs');
 const path = require('path');
 const { createEspruinoContext } = require('../../shim');
 const { loadBundles } = require('../../scripts/lib/bundles');
-const { freePort, repoRoot } = require('./app');
+const { freePort, waitListening, repoRoot } = require('./app');
 
 async function startDemo() {
   const port = await freePort();
@@ -14,17 +14,7 @@ async function startDemo() {
   loadBundles(ctx);
   ctx.run(`var DEMO_CONFIG = ${JSON.stringify({ port, rootPath: 'www' })};`, 'config.js');
   ctx.run(fs.readFileSync(path.join(repoRoot, 'demo/main.js'), 'utf8'), 'main.js');
-  // Wait until it answers.
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/`, { method: 'HEAD' });
-      break;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  await waitListening(port);
   return {
     ctx, port, logs, url: `http://127.0.0.1:${port}`,
     async close() {
