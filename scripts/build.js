@@ -29,7 +29,37 @@ function tsc(args) {
   execFileSync(process.execPath, [bin, ...args], { cwd: root, stdio: 'inherit' });
 }
 
-async function bundle(spec) {
+/**
+ * Private member names (from the declarations tsc wrote) that terser may shorten in every bundle.
+ * On a board a property name longer than about four characters costs one or two more variables,
+ * for every method on a prototype and every field of every live object. Left out: names that are
+ * public somewhere, names of objects outside the bundles (Espruino's and the user's), and the few
+ * internals the memory tools (scripts/mem.js) read.
+ */
+const KEEP_NAMES = new Set([
+  'buffer', 'data', 'message', 'offset', 'code', 'size', 'length', 'name', 'value', 'read', 'write', 'close', 'end',
+  'pool', 'connections', 'limits', 'listener', 'handler', 'socket',
+]);
+
+function privateNames() {
+  const privates = new Set();
+  const publics = new Set();
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) { walk(file); continue; }
+      for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+        const member = /^\s+(private |protected |public )?(static )?(readonly )?(get |set )?([A-Za-z_$][\w$]*)\??[(:;<]/.exec(line);
+        if (!member) continue;
+        (member[1] === 'private ' ? privates : publics).add(member[5]);
+      }
+    }
+  };
+  walk(path.join(root, 'build/types'));
+  return [...privates].filter((n) => !publics.has(n) && !KEEP_NAMES.has(n)).sort();
+}
+
+async function bundle(spec, mangleNames, nameCache) {
   const input = path.join(root, 'build/esm', spec.entry);
   if (!fs.existsSync(input)) {
     if (spec.optional) return null;
@@ -61,7 +91,11 @@ async function bundle(spec) {
     ecma: 5,
     // Espruino does not hoist function declarations: keep them where they are.
     compress: { ecma: 5, passes: 2, hoist_funs: false, hoist_vars: false, reduce_funcs: false },
-    mangle: true,
+    // One name cache for every bundle: a module bundle uses the core's objects under the same names.
+    mangle: { properties: { regex: new RegExp('^(' + mangleNames.join('|') + ')$') } },
+    nameCache,
+    // A bundle's top level is its module's scope on Espruino (and on the shim), never the global one.
+    toplevel: true,
     format: { ecma: 5, ascii_only: true, comments: false },
   });
   return { name: spec.name, code, min: min.code };
@@ -75,8 +109,10 @@ async function main() {
   fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
   fs.cpSync(path.join(root, 'build/types'), path.join(root, 'dist/types'), { recursive: true });
   const rows = [];
+  const mangleNames = privateNames();
+  const nameCache = {};
   for (const spec of BUNDLES) {
-    const result = await bundle(spec);
+    const result = await bundle(spec, mangleNames, nameCache);
     if (!result) continue;
     fs.writeFileSync(path.join(root, 'dist', result.name + '.js'), result.code);
     fs.writeFileSync(path.join(root, 'dist', result.name + '.min.js'), result.min);
