@@ -408,11 +408,13 @@ export class MicroWebSrv2 {
 
   /** Gives each module its OnRequest; true when one of them answered. */
   runModules(request: HttpRequest): boolean {
+    // Held here: a module that takes the connection over (WebSockets) unlinks request.Response.
+    var response = request.Response;
     for (var i = 0; i < loadedModules.length; i++) {
       var module = loadedModules[i].instance;
       if (typeof module.OnRequest !== 'function') continue;
       module.OnRequest(this, request);
-      if (request.Response.HeadersSent) return true;
+      if (response.HeadersSent) return true;
     }
     return false;
   }

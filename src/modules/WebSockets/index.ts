@@ -48,9 +48,11 @@ export class WebSockets {
     }
     response.SetHeader('Sec-WebSocket-Accept', acceptKey(check.key));
     response.SwitchingProtocols('websocket');
-    // HTTP is over on this connection: unlinking its session lets the board free the session and
-    // its parser while the WebSocket (which keeps the request, as the original) stays open.
+    // HTTP is over on this connection: the WebSocket keeps the request (as the original) but not
+    // its response or session, so a board frees them (about 50 variables a WebSocket) while the
+    // WebSocket stays open. webSocket.Request.Response is null from here on.
     response.session = null;
+    (request as any).Response = null;
     var webSocket = new WebSocket(request, request.connection,
       this.MaxRecvMessageLength || microWebSrv2.MaxRequestContentLength,
       this.WaitFrameTimeoutSec,
