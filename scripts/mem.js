@@ -236,7 +236,8 @@ async function main() {
     await load.closeAll(silent);
     await waitNoConnections(repl, 10000);
     const ka = await load.openKeepAlive(host, o.httpPort, o.connections, '/api/args/1/name');
-    const withKeepAlive = await repl.usage();
+    // Settled: right after the last answer, that request and its response are still being sent.
+    const withKeepAlive = await settledUsage(repl, 3000);
     const perConn = Math.round((withKeepAlive - idle) / o.connections);
     row('per open keep-alive connection (after a request)', perConn, o.connections + ' open: ' + (withKeepAlive - idle) + ' vars, statuses ' + ka.statuses.join(','));
     const connTree = await repl.evaluate(probe.connectionTreeExpression(0));
