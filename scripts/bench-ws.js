@@ -9,7 +9,7 @@
 // --seconds against each server in turn, on 127.0.0.1 only. Build first (npm run build).
 'use strict';
 
-const net = require('net');
+const { freePort } = require('../test/helpers/app');
 const path = require('path');
 const WebSocket = require('ws');
 const { createEspruinoContext } = require('../shim');
@@ -26,17 +26,6 @@ const seconds = Number(option('seconds', 2.5));
 const clients = Number(option('clients', 1));
 const size = Number(option('size', 32));
 const binary = option('binary', false) === true;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startShimEcho(port) {
   const ctx = createEspruinoContext({ fsRoot: path.resolve(__dirname, '..'), log: () => {} });
