@@ -121,6 +121,9 @@ class Rig {
     await board.run('global.HIL=require(' + protocol.quoteBytes(TEST_APP_MODULE) + ').start({port:' + this.port +
       ',root:' + protocol.quoteBytes(ROOT_PATH) + '})', this.config.readyTimeoutMs);
     this.readReadyLine(await ready);
+    // The app prints its ready line right after listen(); on the simulated board (Node) the port is
+    // bound a moment later, so wait until it takes connections.
+    await waitForPort(this.host, this.port, this.config.readyTimeoutMs);
     await this.warmUp();
     this.ledger = new MemoryLedger(board, this.config.tolerance);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -234,6 +237,21 @@ async function retry(attempt, timeoutMs) {
       if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+}
+
+/** Resolves once `host:port` accepts a TCP connection; rejects after `timeoutMs`. */
+async function waitForPort(host, port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const error = await new Promise((resolve) => {
+      const socket = net.connect(port, host);
+      socket.on('connect', () => { socket.destroy(); resolve(null); });
+      socket.on('error', resolve);
+    });
+    if (error === null) return;
+    if (Date.now() > deadline) throw new Error('the board said it was ready, but ' + host + ':' + port + ' refuses connections: ' + error.message);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
