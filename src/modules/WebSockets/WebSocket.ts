@@ -61,9 +61,15 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
    */
   MaxSendQueueBytes: number;
 
+  /** FrameReaderOptions, held by the socket itself: a separate options object cost a board 18
+   *  variables per open WebSocket. */
+  maxMessageLength: number;
+  requireMask!: boolean;
+
   constructor(readonly Request: any, private connection: Connection,
               maxRecvMessageLength: number, waitFrameTimeoutSec: number, maxSendQueueBytes: number) {
-    this.reader = new FrameReader({ maxMessageLength: maxRecvMessageLength, requireMask: true }, this);
+    this.maxMessageLength = maxRecvMessageLength;
+    this.reader = new FrameReader(this, this);
     if (waitFrameTimeoutSec !== DEFAULT_WAIT_FRAME_TIMEOUT_SEC) this.waitFrameTimeoutSec = waitFrameTimeoutSec;
     this.MaxSendQueueBytes = maxSendQueueBytes;
     connection.handler = this;
@@ -80,10 +86,10 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   }
 
   /** Largest message accepted; a bigger one closes the connection with 1009 without being buffered. */
-  get MaxRecvMessageLength(): number { return this.reader.options.maxMessageLength; }
+  get MaxRecvMessageLength(): number { return this.maxMessageLength; }
   set MaxRecvMessageLength(value: number) {
     if (typeof value !== 'number' || value <= 0) throw new Error('MaxRecvMessageLength must be a positive number');
-    this.reader.options.maxMessageLength = value;
+    this.maxMessageLength = value;
   }
 
   /** True when a message can be queued now (open, and the send queue under MaxSendQueueBytes). */
@@ -235,6 +241,8 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
 }
 
 var socketDefaults: any = WebSocket.prototype;
+// A server requires masked client frames (RFC 6455 §5.1).
+socketDefaults.requireMask = true;
 socketDefaults.phase = 'open';
 socketDefaults.awaitingPong = false;
 socketDefaults.waitFrameTimeoutSec = DEFAULT_WAIT_FRAME_TIMEOUT_SEC;
