@@ -39,6 +39,11 @@ function makeBoard() {
     sim.out = '';
     return out;
   };
+  /** Waits (up to 3 s, for loaded machines) until `pattern` shows in the output, then takes it all. */
+  sim.takeWhen = async (pattern) => {
+    for (let i = 0; i < 300 && !pattern.test(sim.out); i++) await new Promise((r) => setTimeout(r, 10));
+    return sim.take();
+  };
   return sim;
 }
 
@@ -91,8 +96,7 @@ describe('HIL simulated board: console protocol', function () {
   it('prints timer output over the prompt and redraws it', async () => {
     await sim.type('\x10setTimeout(function () { print("later"); }, 10)\n');
     sim.take();
-    await new Promise((r) => setTimeout(r, 50));
-    assert.strictEqual(sim.take(), '\r\x1b[Jlater\r\n>');
+    assert.strictEqual(await sim.takeWhen(/later\r\n>$/), '\r\x1b[Jlater\r\n>');
   });
 
   it('clears a typed line on Ctrl-C', async () => {
@@ -115,8 +119,7 @@ describe('HIL simulated board: console protocol', function () {
   it('starts a fresh interpreter on reset() and keeps Storage', async () => {
     await sim.type('\x10var kept = 1; require("Storage").write("f", "data")\n');
     await sim.type('\x10reset()\n');
-    await new Promise((r) => setTimeout(r, 50));
-    assert.match(sim.take(), /espruino\.com[\s\S]*>$/);
+    assert.match(await sim.takeWhen(/espruino\.com[\s\S]*>$/), /espruino\.com[\s\S]*>$/);
     await sim.type('\x10print(typeof kept, require("Storage").read("f"))\n');
     assert.strictEqual(sim.take(), 'undefined data\r\n>');
   });

@@ -298,8 +298,13 @@ describe('HTTP server (bundle on the shim, real sockets)', function () {
 
     it('calls OnSent once the response is sent', async () => {
       await (await get('/onsent')).text();
-      await new Promise((r) => setTimeout(r, 50));
-      assert.strictEqual((await (await get('/sent-count')).json()).sentCount, 1);
+      // OnSent runs once the socket drained the response, a moment after the client has it.
+      let count = 0;
+      for (let i = 0; i < 100 && count === 0; i++) {
+        count = (await (await get('/sent-count')).json()).sentCount;
+        if (count === 0) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.strictEqual(count, 1);
     });
 
     for (const size of [0, 1, 1024, 2048, 3000]) {
