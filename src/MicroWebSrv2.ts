@@ -440,8 +440,3 @@ export class MicroWebSrv2 {
     response.Return(204);
   }
 }
-
-/** For tests and apps that rebuild their setup: forget every loaded module. */
-export function unloadAllModules(): void {
-  loadedModules = [];
-}

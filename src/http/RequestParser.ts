@@ -6,25 +6,18 @@
 
 import { findString } from '../text/strings';
 
-/** Limits, each enforced as bytes arrive. The defaults are DEFAULT_REQUEST_PARSER_LIMITS. */
+/** Limits, each enforced as bytes arrive. The server derives them from its configuration
+ *  (MicroWebSrv2.parserLimits: BufferSlotSize, twice that, 100, MaxRequestContentLength). */
 export interface RequestParserLimits {
-  /** Bytes of the request line, line ending excluded; longer -> 414. Also bounds a chunk-size line (-> 400). Default 1024. */
+  /** Bytes of the request line, line ending excluded; longer -> 414. Also bounds a chunk-size line (-> 400). */
   maxRequestLineLength: number;
-  /** Bytes of all header field lines together, line endings excluded; more -> 431. Also bounds the chunked trailer section. Default 4096. */
+  /** Bytes of all header field lines together, line endings excluded; more -> 431. Also bounds the chunked trailer section. */
   maxHeaderBytes: number;
-  /** Header field lines; more -> 431. Default 100. */
+  /** Header field lines; more -> 431. */
   maxHeaderCount: number;
-  /** Body bytes; a larger Content-Length -> 413 before any body byte, a chunked body -> 413 when a chunk would cross it. Default 16384. */
+  /** Body bytes; a larger Content-Length -> 413 before any body byte, a chunked body -> 413 when a chunk would cross it. */
   maxContentLength: number;
 }
-
-/** The limits of MicroWebSrv2's embedded preset: its 1 KiB line buffer, 100 header lines and 16 KiB bodies. */
-export var DEFAULT_REQUEST_PARSER_LIMITS: RequestParserLimits = {
-  maxRequestLineLength: 1024,
-  maxHeaderBytes: 4096,
-  maxHeaderCount: 100,
-  maxContentLength: 16384
-};
 
 export interface RequestHead {
   /** Case-sensitive token as sent (RFC 9110 §9.1): 'get' stays 'get'. */
