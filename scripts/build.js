@@ -13,6 +13,7 @@ const path = require('path');
 const { execFileSync } = require('child_process');
 const { rollup } = require('rollup');
 const { minify } = require('terser');
+const { flattenClassesPlugin } = require('./lib/flatten-classes');
 
 const root = path.resolve(__dirname, '..');
 const pkg = require(path.join(root, 'package.json'));
@@ -74,6 +75,8 @@ async function bundle(spec, mangleNames, nameCache) {
       warn(warning);
     },
     treeshake: { moduleSideEffects: false },
+    // Class methods at the module's top level cost 3 fewer variables each on Espruino.
+    plugins: [flattenClassesPlugin()],
   });
   const { output } = await build.generate({
     format: 'cjs',
