@@ -785,6 +785,43 @@ describe('WebSockets: limits and time-outs', function () {
     });
   });
 
+  describe('the request a WebSocket keeps', () => {
+    // Text '?' answers what webSocket.Request says after the accept callback has returned.
+    const report = `
+      state.cookieAtAccept = ws.Request.GetHeader('cookie');
+      ws.OnTextMessage = function (w, msg) {
+        w.SendTextMessage(JSON.stringify({ path: w.Request.Path, query: w.Request.QueryString, method: w.Request.Method,
+          cookie: w.Request.GetHeader('cookie'), response: w.Request.Response }));
+      };`;
+    const ask = async (app) => {
+      const ws = await openWs(`ws://127.0.0.1:${app.port}/chat?room=7`, undefined, { headers: { Cookie: 'id=42' } });
+      const seen = JSON.parse(await roundTrip(ws, '?'));
+      ws.close();
+      await ws.closeEvent;
+      return seen;
+    };
+
+    it('keeps path, query and method, and releases the header fields once OnWebSocketAccepted returns', async () => {
+      const app = await startApp(wsApp({ accepted: report }));
+      try {
+        const seen = await ask(app);
+        assert.deepStrictEqual(seen, { path: '/chat', query: 'room=7', method: 'GET', cookie: '', response: null });
+        assert.strictEqual(state(app).cookieAtAccept, 'id=42');
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('keeps the header fields with KeepRequestHeaders', async () => {
+      const app = await startApp(wsApp({ accepted: report, module: 'wsMod.KeepRequestHeaders = true;' }));
+      try {
+        assert.strictEqual((await ask(app)).cookie, 'id=42');
+      } finally {
+        await app.close();
+      }
+    });
+  });
+
   describe('100 concurrent clients', () => {
     let app;
     before(async () => { app = await startApp(wsApp({ config: 'mws2.SetNormalConfig();' })); });

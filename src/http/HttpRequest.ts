@@ -21,8 +21,9 @@ function listFromHeader(value: string | undefined, separator: string): string[] 
 
 export class HttpRequest {
   /** Raw content as a binary string (the original's memoryview); null when the request has none. */
-  private content: string | null = null;
-  private queryParams: { [key: string]: string } | null = null;
+  private content!: string | null;
+  private queryParams!: { [key: string]: string } | null;
+  /** null once the connection is no longer HTTP (after a WebSocket upgrade). */
   readonly Response: HttpResponse;
 
   constructor(
@@ -145,6 +146,13 @@ export class HttpRequest {
     return sent !== null && sent === token;
   }
 }
+
+// Defaults on the prototype: a request that has no body and whose query is never read owns neither
+// field (on a board, each own field costs variables for as long as the request lives).
+var requestDefaults: any = HttpRequest.prototype;
+requestDefaults.content = null;
+requestDefaults.queryParams = null;
+requestDefaults.Response = null;
 
 /** Decodes a raw request path; null when it is malformed or names a NUL byte. */
 export function decodeRequestPath(rawPath: string): string | null {

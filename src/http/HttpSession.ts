@@ -284,11 +284,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
 
   /** Answers a request that never became an HttpRequest (parse error, time-out). */
   private respondWithoutRequest(status: number): void {
-    var head: RequestHead = {
-      method: 'GET', target: '/', version: '1.1', path: '/', query: '', headers: {},
-      contentLength: 0, chunked: false, expectContinue: false, keepAlive: false, upgrade: false,
-    };
-    var request = this.request = new HttpRequest(this.server, this.connection, head, '/');
+    var request = this.request = new HttpRequest(this.server, this.connection, new RequestHead('GET', '1.1', '/'), '/');
     request.Response.session = this;
     this.phase = 'handling';
     request.Response.Return(status);

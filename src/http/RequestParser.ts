@@ -19,32 +19,51 @@ export interface RequestParserLimits {
   maxContentLength: number;
 }
 
-export interface RequestHead {
-  /** Case-sensitive token as sent (RFC 9110 §9.1): 'get' stays 'get'. */
-  method: string;
-  /** The request-target as sent. */
-  target: string;
-  /** '1.0' or '1.1'; HTTP/1.x with x > 1 is reported as '1.1'. */
-  version: string;
-  /** Raw, still percent-encoded path: the origin-form path, the path after the authority of an
-   *  absolute-form target ('/' if empty), or '*' for the asterisk-form. */
-  path: string;
+/**
+ * A request's method, target and header section. Fields that usually keep their default (no query,
+ * no body, not chunked...) live on the prototype and are only set on a head that differs: on a board
+ * each own field costs variables for as long as the request (or a WebSocket made from it) lives.
+ */
+export class RequestHead {
   /** Raw query after the first '?', without the '?' ('' if none). */
-  query: string;
+  query!: string;
   /** Lower-cased names; repeated fields joined with ', ' (Cookie with '; '). A field named
    *  `__proto__` is dropped. Read with an own-property check: on Espruino every object inherits
    *  lower-case members such as `on` and `emit`. */
   headers: { [lowerCaseName: string]: string };
   /** Body length: 0 when there is no body, -1 when chunked. */
-  contentLength: number;
-  chunked: boolean;
+  contentLength!: number;
+  chunked!: boolean;
   /** `Expect: 100-continue` in an HTTP/1.1 request (HTTP/1.0 ones are ignored, RFC 9110 §10.1.1). */
-  expectContinue: boolean;
+  expectContinue!: boolean;
   /** RFC 9112 §9.3: HTTP/1.1 persists unless Connection has `close`; HTTP/1.0 only with `keep-alive`. */
-  keepAlive: boolean;
+  keepAlive!: boolean;
   /** Connection has the `upgrade` token and an Upgrade field is present. */
-  upgrade: boolean;
+  upgrade!: boolean;
+
+  constructor(
+    /** Case-sensitive token as sent (RFC 9110 §9.1): 'get' stays 'get'. */
+    public method: string,
+    /** '1.0' or '1.1'; HTTP/1.x with x > 1 is reported as '1.1'. */
+    public version: string,
+    /** Raw, still percent-encoded path: the origin-form path, the path after the authority of an
+     *  absolute-form target ('/' if empty), or '*' for the asterisk-form. */
+    public path: string,
+  ) {
+    this.headers = {};
+  }
 }
+
+var headDefaults: any = RequestHead.prototype;
+headDefaults.query = '';
+// What a head reads once its own fields are released (a WebSocket's request): never written to,
+// since the parser gives every head its own object.
+headDefaults.headers = {};
+headDefaults.contentLength = 0;
+headDefaults.chunked = false;
+headDefaults.expectContinue = false;
+headDefaults.keepAlive = false;
+headDefaults.upgrade = false;
 
 export interface RequestParserEvents {
   /** The header section is complete and valid. */
@@ -242,19 +261,9 @@ export class RequestParser {
       pathAndQuery = afterAuthority;
     }
     var question = pathAndQuery.indexOf('?');
-    return {
-      method: method,
-      target: target,
-      version: version,
-      path: question < 0 ? pathAndQuery : pathAndQuery.substring(0, question),
-      query: question < 0 ? '' : pathAndQuery.substring(question + 1),
-      headers: {},
-      contentLength: 0,
-      chunked: false,
-      expectContinue: false,
-      keepAlive: false,
-      upgrade: false
-    };
+    var head = new RequestHead(method, version, question < 0 ? pathAndQuery : pathAndQuery.substring(0, question));
+    if (question >= 0 && question < pathAndQuery.length - 1) head.query = pathAndQuery.substring(question + 1);
+    return head;
   }
 
   private countFieldLine(line: string): void {

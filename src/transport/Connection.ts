@@ -7,7 +7,7 @@
 // flash), so serving a large file never copies it into RAM.
 //
 // Why it is shaped as it is: on a board every property of every open connection costs variables.
-// So the socket listeners are three shared functions (Espruino calls them with `this` = the socket,
+// So the socket listeners are shared functions (Espruino calls them with `this` = the socket,
 // which points back at its connection), not closures per connection; state flags share one
 // number; and fields whose value is usually the default live on the prototype, so an idle
 // keep-alive connection stores only its socket, its server, its handler and its deadline.
@@ -46,6 +46,9 @@ var CLOSING = 2;
 var CLOSED = 4;
 /** socket.end() was called (it must be called once, and always, to free the socket). */
 var ENDED = 8;
+/** The shared 'drain' listener is on the socket: only while sending, since a listener costs an idle
+ *  connection about 5 variables on a board. */
+var DRAIN_LISTENED = 16;
 
 function onSocketData(this: any, data: string): void {
   var connection: Connection = this.mws2c;
@@ -86,7 +89,6 @@ export class Connection {
   ) {
     (socket as any).mws2c = this;
     socket.on('data', onSocketData);
-    socket.on('drain', onSocketDrain);
     socket.on('close', onSocketClose);
     // No 'error' listener: on Espruino 'error' is always followed by 'close', and an event nobody
     // listens to costs nothing (unlike Node, Espruino does not throw it).
@@ -242,9 +244,16 @@ export class Connection {
       }
     }
     if (slice) {
-      this.flags |= WRITING;
+      // Espruino queues 'drain' from its idle loop, so a listener added with the write still hears it.
+      if (!(this.flags & DRAIN_LISTENED)) this.socket.on('drain', onSocketDrain);
+      this.flags |= WRITING | DRAIN_LISTENED;
       this.socket.write(slice);
       return;
+    }
+    if (this.flags & DRAIN_LISTENED) {
+      this.flags &= ~DRAIN_LISTENED;
+      // removeListener would leave an empty list behind on Espruino (2 variables); this leaves nothing.
+      this.socket.removeAllListeners('drain');
     }
     if (this.flags & CLOSING) {
       this.endSocket();
@@ -257,9 +266,9 @@ export class Connection {
   onSocketDrain(): void {
     if (this.flags & CLOSED) return;
     this.flags &= ~WRITING;
-    if (this.flags === 0) delete (this as any).flags;
     if (this.progressTimeoutSec > 0) this.setTimeout(this.progressTimeoutSec);
     this.pump();
+    if (this.flags === 0) delete (this as any).flags;
   }
 
   /** Back to the prototype's defaults: an empty queue costs no variables. */
