@@ -14,6 +14,8 @@ const { execFileSync } = require('child_process');
 const { rollup } = require('rollup');
 const { minify } = require('terser');
 const { flattenClassesPlugin } = require('./lib/flatten-classes');
+const acorn = require('acorn');
+const walk = require('acorn-walk');
 
 const root = path.resolve(__dirname, '..');
 const pkg = require(path.join(root, 'package.json'));
@@ -21,9 +23,48 @@ const pkg = require(path.join(root, 'package.json'));
 /** Each bundle is one Espruino module: its Storage / Modules.addCached name and its entry. */
 const BUNDLES = [
   { name: 'MicroWebSrv2', entry: 'index.js' },
-  { name: 'MicroWebSrv2.WebSockets', entry: 'modules/WebSockets/index.js', optional: true },
-  { name: 'MicroWebSrv2.PyhtmlTemplate', entry: 'modules/PyhtmlTemplate/index.js', optional: true },
+  { name: 'MicroWebSrv2.WebSockets', entry: 'modules/WebSockets/index.js', optional: true, usesCore: true },
+  { name: 'MicroWebSrv2.PyhtmlTemplate', entry: 'modules/PyhtmlTemplate/index.js', optional: true, usesCore: true },
 ];
+
+/**
+ * Core files whose exports (re-exported by src/index.ts) the module bundles take from
+ * require('MicroWebSrv2') instead of bundling copies: a copy costs a board variables for every function.
+ */
+const SHARED_WITH_MODULES = ['text/utf8.js', 'text/binary.js', 'text/html.js', 'text/strings.js', 'platform/memory.js']
+  .map((file) => path.join(root, 'build/esm', file));
+
+/** Rollup plugin: imports of the shared core files become require('MicroWebSrv2'). */
+function takeSharedFromCore() {
+  return {
+    name: 'take-shared-from-core',
+    resolveId(source, importer) {
+      if (!importer || !source.startsWith('.')) return null;
+      const file = path.resolve(path.dirname(importer), source);
+      return SHARED_WITH_MODULES.includes(file) || SHARED_WITH_MODULES.includes(file + '.js')
+        ? { id: 'MicroWebSrv2', external: true } : null;
+    },
+  };
+}
+
+/** Names a module bundle reads from the core (`var x = require('MicroWebSrv2'); ... x.name`). */
+function namesTakenFromCore(code) {
+  const program = acorn.parse(code, { ecmaVersion: 5 });
+  const vars = new Set();
+  walk.simple(program, {
+    VariableDeclarator(node) {
+      const init = node.init;
+      if (init && init.type === 'CallExpression' && init.callee.name === 'require' && init.arguments[0].value === 'MicroWebSrv2') vars.add(node.id.name);
+    },
+  });
+  const names = new Set();
+  walk.simple(program, {
+    MemberExpression(node) {
+      if (node.object.type === 'Identifier' && vars.has(node.object.name) && !node.computed) names.add(node.property.name);
+    },
+  });
+  return names;
+}
 
 function tsc(args) {
   const bin = require.resolve('typescript/bin/tsc');
@@ -60,6 +101,9 @@ function privateNames() {
   return [...privates].filter((n) => !publics.has(n) && !KEEP_NAMES.has(n)).sort();
 }
 
+/** What the core bundle exports, for the module bundles' check. */
+const coreExports = new Set();
+
 async function bundle(spec, mangleNames, nameCache) {
   const input = path.join(root, 'build/esm', spec.entry);
   if (!fs.existsSync(input)) {
@@ -68,7 +112,8 @@ async function bundle(spec, mangleNames, nameCache) {
   }
   const build = await rollup({
     input,
-    // Espruino resolves require('net'), require('Storage')... at run time; nothing to bundle.
+    // Espruino resolves require('net'), require('Storage')... at run time; nothing to bundle (a
+    // module bundle's shared helpers: takeSharedFromCore).
     external: () => false,
     onwarn(warning, warn) {
       if (warning.code === 'THIS_IS_UNDEFINED') return;
@@ -76,7 +121,7 @@ async function bundle(spec, mangleNames, nameCache) {
     },
     treeshake: { moduleSideEffects: false },
     // Class methods at the module's top level cost 3 fewer variables each on Espruino.
-    plugins: [flattenClassesPlugin()],
+    plugins: [flattenClassesPlugin()].concat(spec.usesCore ? [takeSharedFromCore()] : []),
   });
   const { output } = await build.generate({
     format: 'cjs',
@@ -90,6 +135,13 @@ async function bundle(spec, mangleNames, nameCache) {
   });
   await build.close();
   const code = output[0].code;
+  if (spec.usesCore) {
+    for (const name of namesTakenFromCore(code)) {
+      if (!coreExports.has(name)) throw new Error(spec.name + ' needs ' + name + ' from the core, which does not export it (src/index.ts)');
+    }
+  } else {
+    for (const m of code.matchAll(/^exports\.(\w+) = /gm)) coreExports.add(m[1]);
+  }
   const min = await minify(code, {
     ecma: 5,
     // Espruino does not hoist function declarations: keep them where they are.

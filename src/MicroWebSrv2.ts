@@ -58,15 +58,28 @@ export class MicroWebSrv2 {
   private sslOptions: { key: string; cert: string; ca?: string } | null = null;
   private limits: RequestParserLimits | null = null;
 
-  private connQueueCapacity = 0;
-  private bufferSlotsCount = 0;
-  private bufferSlotSize = 0;
-  private keepAllocBufferSlots = true;
-  private maxRequestContentLength = 0;
-  private bindAddress: [string, number] = ['0.0.0.0', 80];
-  private rootPath = 'www';
-  private requestsTimeoutSec = 2;
-  private handlerTimeoutSec = 30;
+  // The original's settings, as plain properties: on a board a getter and setter pair costs about
+  // 13 variables, so they are checked together when the server starts (checkConfig) rather than
+  // on each assignment. Changed while running, they apply to the next requests (BindAddress and
+  // SSL at the next start).
+  ConnQueueCapacity!: number;
+  BufferSlotsCount!: number;
+  /** Bytes per socket write and the longest request line accepted. */
+  BufferSlotSize!: number;
+  /** Kept for compatibility: Espruino allocates per use, there are no pre-allocated slots to keep. */
+  KeepAllocBufferSlots!: boolean;
+  MaxRequestContentLength!: number;
+  /** `[ip, port]`. Espruino listens on every interface, so only the port is used there. */
+  BindAddress: [string, number] = ['0.0.0.0', 80];
+  /**
+   * Where static files are read: a path on the `fs` filesystem (default `www`: the SD card on a
+   * board, a folder on the shim), or `storage:<prefix>` for flash Storage, where the URL path
+   * `/css/a.css` is the Storage name `<prefix>css/a.css` (docs/FILES.md).
+   */
+  RootPath = 'www';
+  RequestsTimeoutSec = 2;
+  /** Time a route handler has to answer (it may answer later, from a timer or a callback). */
+  HandlerTimeoutSec = 30;
   /**
    * Free variables the server leaves to the application: a new connection, or a request body, that
    * would leave fewer gets 503 instead of running the board out of memory (which aborts the program).
@@ -132,99 +145,41 @@ export class MicroWebSrv2 {
 
   // ---- Configuration ----
 
-  private checkNotRunning(what: string): void {
-    if (this.IsRunning) throw new Error('Cannot change ' + what + ' while the server is running');
-  }
-
   get IsRunning(): boolean { return this.netServer !== null; }
-
-  get ConnQueueCapacity(): number { return this.connQueueCapacity; }
-  set ConnQueueCapacity(value: number) {
-    this.checkNotRunning('ConnQueueCapacity');
-    this.connQueueCapacity = checkPositiveInt(value, 'ConnQueueCapacity');
-  }
-
-  get BufferSlotsCount(): number { return this.bufferSlotsCount; }
-  set BufferSlotsCount(value: number) {
-    this.checkNotRunning('BufferSlotsCount');
-    this.bufferSlotsCount = checkPositiveInt(value, 'BufferSlotsCount');
-  }
-
-  /** Bytes per socket write and the longest request line accepted. */
-  get BufferSlotSize(): number { return this.bufferSlotSize; }
-  set BufferSlotSize(value: number) {
-    this.checkNotRunning('BufferSlotSize');
-    this.bufferSlotSize = checkPositiveInt(value, 'BufferSlotSize');
-  }
-
-  /** Kept for compatibility: Espruino allocates per use, there are no pre-allocated slots to keep. */
-  get KeepAllocBufferSlots(): boolean { return this.keepAllocBufferSlots; }
-  set KeepAllocBufferSlots(value: boolean) {
-    this.checkNotRunning('KeepAllocBufferSlots');
-    this.keepAllocBufferSlots = !!value;
-  }
-
-  get MaxRequestContentLength(): number { return this.maxRequestContentLength; }
-  set MaxRequestContentLength(value: number) {
-    this.checkNotRunning('MaxRequestContentLength');
-    this.maxRequestContentLength = checkPositiveInt(value, 'MaxRequestContentLength');
-  }
-
-  /** `[ip, port]`. Espruino listens on every interface, so only the port is used there. */
-  get BindAddress(): [string, number] { return [this.bindAddress[0], this.bindAddress[1]]; }
-  set BindAddress(value: [string, number]) {
-    this.checkNotRunning('BindAddress');
-    if (!value || typeof value[0] !== 'string' || typeof value[1] !== 'number' || value[1] < 0 || value[1] > 65535) {
-      throw new Error('BindAddress must be [ipAddress, port]');
-    }
-    this.bindAddress = [value[0], value[1]];
-  }
 
   get IsSSLEnabled(): boolean { return this.sslOptions !== null; }
 
-  /**
-   * Where static files are read: a path on the `fs` filesystem (default `www`: the SD card on a
-   * board, a folder on the shim), or `storage:<prefix>` for flash Storage, where the URL path
-   * `/css/a.css` is the Storage name `<prefix>css/a.css` (docs/FILES.md).
-   */
-  get RootPath(): string { return this.rootPath; }
-  set RootPath(value: string) {
-    this.checkNotRunning('RootPath');
-    if (typeof value !== 'string') throw new Error('RootPath must be a string');
-    if (isStoragePath(value)) {
-      var prefix = value.substring(STORAGE_SCHEME.length);
+  /** Connections served at once: half the buffer slots, as the original (a receive and a send slot each). */
+  get MaxConnections(): number {
+    var count = Math.floor(this.BufferSlotsCount / 2);
+    return count > 0 ? count : 1;
+  }
+
+  /** Throws on the first setting that is not valid; run when the server starts. */
+  private checkConfig(): void {
+    var names = ['ConnQueueCapacity', 'BufferSlotsCount', 'BufferSlotSize', 'MaxRequestContentLength', 'RequestsTimeoutSec', 'HandlerTimeoutSec'];
+    for (var i = 0; i < names.length; i++) checkPositiveInt((this as any)[names[i]], names[i]);
+    var bind = this.BindAddress;
+    if (!bind || typeof bind[0] !== 'string' || typeof bind[1] !== 'number' || bind[1] % 1 !== 0 || bind[1] < 0 || bind[1] > 65535) {
+      throw new Error('BindAddress must be [ipAddress, port]');
+    }
+    var root = this.RootPath;
+    if (typeof root !== 'string') throw new Error('RootPath must be a string');
+    if (isStoragePath(root)) {
+      var prefix = root.substring(STORAGE_SCHEME.length);
       // Without a prefix every Storage file (saved code, settings) would be reachable by URL.
       if (!prefix || prefix.length >= STORAGE_MAX_NAME_BYTES) {
         throw new Error('RootPath: "storage:" needs a prefix of 1 to ' + (STORAGE_MAX_NAME_BYTES - 1) + ' bytes, such as "storage:w/"');
       }
     }
-    this.rootPath = value;
-  }
-
-  get RequestsTimeoutSec(): number { return this.requestsTimeoutSec; }
-  set RequestsTimeoutSec(value: number) {
-    this.requestsTimeoutSec = checkPositiveInt(value, 'RequestsTimeoutSec');
-  }
-
-  /** Time a route handler has to answer (it may answer later, from a timer or a callback). */
-  get HandlerTimeoutSec(): number { return this.handlerTimeoutSec; }
-  set HandlerTimeoutSec(value: number) {
-    this.handlerTimeoutSec = checkPositiveInt(value, 'HandlerTimeoutSec');
-  }
-
-  /** Connections served at once: half the buffer slots, as the original (a receive and a send slot each). */
-  get MaxConnections(): number {
-    var count = Math.floor(this.bufferSlotsCount / 2);
-    return count > 0 ? count : 1;
   }
 
   private applyConfig(queue: number, slots: number, slotSize: number, maxContent: number): void {
-    this.checkNotRunning('the configuration');
-    this.connQueueCapacity = queue;
-    this.bufferSlotsCount = slots;
-    this.bufferSlotSize = slotSize;
-    this.keepAllocBufferSlots = true;
-    this.maxRequestContentLength = maxContent;
+    this.ConnQueueCapacity = queue;
+    this.BufferSlotsCount = slots;
+    this.BufferSlotSize = slotSize;
+    this.KeepAllocBufferSlots = true;
+    this.MaxRequestContentLength = maxContent;
   }
 
   SetEmbeddedConfig(): void { this.applyConfig(8, 16, 1024, 16 * 1024); }
@@ -239,7 +194,7 @@ export class MicroWebSrv2 {
    * the Node shim, or a firmware that adds `tls.createServer`, it works. Files are read with `fs`.
    */
   EnableSSL(certFile: string, keyFile: string, caFile?: string | null): void {
-    this.checkNotRunning('SSL');
+    if (this.IsRunning) throw new Error('Cannot change SSL while the server is running');
     if (typeof certFile !== 'string' || !certFile || typeof keyFile !== 'string' || !keyFile) {
       throw new Error('EnableSSL: certFile and keyFile must be non-empty strings');
     }
@@ -258,13 +213,13 @@ export class MicroWebSrv2 {
       options.ca = ca;
     }
     this.sslOptions = options;
-    if (this.bindAddress[1] === 80) this.bindAddress[1] = 443;
+    if (this.BindAddress[1] === 80) this.BindAddress = [this.BindAddress[0], 443];
   }
 
   DisableSSL(): void {
-    this.checkNotRunning('SSL');
+    if (this.IsRunning) throw new Error('Cannot change SSL while the server is running');
     this.sslOptions = null;
-    if (this.bindAddress[1] === 443) this.bindAddress[1] = 80;
+    if (this.BindAddress[1] === 443) this.BindAddress = [this.BindAddress[0], 80];
   }
 
   // ---- Start and stop ----
@@ -289,6 +244,7 @@ export class MicroWebSrv2 {
   StartInPool(pool: XAsyncSocketsPool): void {
     if (this.IsRunning) throw new Error('The server is already running');
     if (!pool || typeof pool.addConnection !== 'function') throw new Error('StartInPool: pool must be an XAsyncSocketsPool');
+    this.checkConfig();
     var self = this;
     var onConnection = function (socket: EspruinoSocket) { self.accept(socket); };
     var server: EspruinoServer;
@@ -297,11 +253,11 @@ export class MicroWebSrv2 {
     } else {
       server = require('net').createServer(onConnection);
     }
-    server.listen(this.bindAddress[1]);
+    server.listen(this.BindAddress[1]);
     this.pool = pool;
     this.netServer = server;
     pool.addListener(this);
-    this.Log('Server listening on ' + (this.sslOptions ? 'https' : 'http') + '://' + this.bindAddress[0] + ':' + this.bindAddress[1], MicroWebSrv2.INFO);
+    this.Log('Server listening on ' + (this.sslOptions ? 'https' : 'http') + '://' + this.BindAddress[0] + ':' + this.BindAddress[1], MicroWebSrv2.INFO);
   }
 
   /** Stops listening and closes every connection; a managed pool is released. */
@@ -380,7 +336,7 @@ export class MicroWebSrv2 {
   /** Physical path of a URL path under RootPath (default page for a directory), or null. */
   ResolvePhysicalPath(urlPath: string): string | null {
     if (typeof urlPath !== 'string' || !urlPath) throw new Error('ResolvePhysicalPath: urlPath must be a non-empty string');
-    var file = resolveFile(this.files, this.rootPath, urlPath);
+    var file = resolveFile(this.files, this.RootPath, urlPath);
     return file === null ? null : file.path;
   }
 
@@ -389,13 +345,13 @@ export class MicroWebSrv2 {
   /** One limits object shared by every connection's parser (recomputed only if the settings changed). */
   parserLimits(): RequestParserLimits {
     var limits = this.limits;
-    if (limits === null || limits.maxRequestLineLength !== this.bufferSlotSize || limits.maxContentLength !== this.maxRequestContentLength) {
+    if (limits === null || limits.maxRequestLineLength !== this.BufferSlotSize || limits.maxContentLength !== this.MaxRequestContentLength) {
       limits = this.limits = {
-        maxRequestLineLength: this.bufferSlotSize,
+        maxRequestLineLength: this.BufferSlotSize,
         // Two slots for the whole header section: a typical browser sends well under one.
-        maxHeaderBytes: this.bufferSlotSize * 2,
+        maxHeaderBytes: this.BufferSlotSize * 2,
         maxHeaderCount: 100,
-        maxContentLength: this.maxRequestContentLength,
+        maxContentLength: this.MaxRequestContentLength,
       };
     }
     return limits;
@@ -403,7 +359,7 @@ export class MicroWebSrv2 {
 
   /** Pipelined bytes a connection may hold while its current response is under way. */
   maxPendingInput(): number {
-    return this.bufferSlotSize * 4;
+    return this.BufferSlotSize * 4;
   }
 
   /** Gives each module its OnRequest; true when one of them answered. */

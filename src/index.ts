@@ -8,3 +8,12 @@ export {
 export { XAsyncSocketsPool } from './transport/XAsyncSocketsPool';
 export { HttpRequest } from './http/HttpRequest';
 export { HttpResponse } from './http/HttpResponse';
+
+// Helpers the module bundles (MicroWebSrv2.WebSockets, MicroWebSrv2.PyhtmlTemplate) take from the
+// core instead of carrying copies: on a board each function costs about 6 variables in every
+// loaded bundle that holds it. Internal: not part of the original's API.
+export { utf8Encode, utf8Decode } from './text/utf8';
+export { toBinaryString } from './text/binary';
+export { htmlEscape } from './text/html';
+export { findString } from './text/strings';
+export { freeVariables, variablesForBytes } from './platform/memory';

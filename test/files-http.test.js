@@ -403,20 +403,21 @@ describe('files: ServeUnknownTypes and RootPath checks', function () {
     }
   });
 
-  it('refuses a storage: RootPath without a prefix, which would expose every Storage file', async () => {
+  it('refuses to start with a storage: RootPath without a prefix, which would expose every Storage file', async () => {
     const app = await startFilesApp(filesApp());
     try {
       const result = app.ctx.run(`
         var s = new lib.MicroWebSrv2(), errors = [];
-        ['storage:', 'storage:' + 'x'.repeat(28)].forEach(function (p) {
-          try { s.RootPath = p; errors.push('accepted ' + p); } catch (e) { errors.push(e.message); }
+        s.BindAddress = ['127.0.0.1', 0];
+        ['storage:', 'storage:' + 'x'.repeat(28), 'storage:w/'].forEach(function (p) {
+          s.RootPath = p;
+          try { s.StartManaged(); errors.push('started ' + s.RootPath); s.Stop(); } catch (e) { errors.push(e.message + (s.IsRunning ? ' (running)' : '')); }
         });
-        s.RootPath = 'storage:w/'; errors.push(s.RootPath);
         JSON.stringify(errors);`);
       const errors = JSON.parse(result);
-      assert.match(errors[0], /prefix/);
-      assert.match(errors[1], /prefix/);
-      assert.strictEqual(errors[2], 'storage:w/');
+      assert.match(errors[0], /^RootPath: .*prefix[^(]*$/);
+      assert.match(errors[1], /^RootPath: .*prefix[^(]*$/);
+      assert.strictEqual(errors[2], 'started storage:w/');
     } finally {
       await app.close();
     }

@@ -180,12 +180,20 @@ describe('capacity and Stop()', function () {
     }
   });
 
-  it('refuses configuration changes while running, and validates values', async () => {
+  it('checks the configuration when it starts, and applies changes made while running to the next requests', async () => {
     const app = await startApp(standardApp());
     try {
-      assert.throws(() => app.ctx.run('mws2.BufferSlotSize = 2048'), /running/);
-      assert.throws(() => app.ctx.run('new MicroWebSrv2().BufferSlotSize = -1'), /positive integer/);
-      assert.throws(() => app.ctx.run("new MicroWebSrv2().BindAddress = ['x']"), /BindAddress/);
+      const refused = (setting) => app.ctx.run(`var s = new MicroWebSrv2(); ${setting}; var msg = 'started';
+        try { s.StartManaged(); s.Stop(); } catch (e) { msg = e.message + (s.IsRunning ? ' (running)' : ''); } msg`);
+      assert.strictEqual(refused("s.BindAddress = ['127.0.0.1', 0]; s.BufferSlotSize = -1"), 'BufferSlotSize must be a positive integer');
+      assert.strictEqual(refused("s.BindAddress = ['127.0.0.1', 0]; s.RequestsTimeoutSec = 1.5"), 'RequestsTimeoutSec must be a positive integer');
+      assert.strictEqual(refused("s.BindAddress = ['x']"), 'BindAddress must be [ipAddress, port]');
+      assert.strictEqual(refused("s.BindAddress = ['127.0.0.1', 0]"), 'started');
+      const post = () => fetch(app.url + '/echo', { method: 'POST', body: 'x'.repeat(20) });
+      app.ctx.run('mws2.MaxRequestContentLength = 10');
+      assert.strictEqual((await post()).status, 413);
+      app.ctx.run('mws2.MaxRequestContentLength = 1000');
+      assert.notStrictEqual((await post()).status, 413);
       assert.deepStrictEqual(JSON.parse(app.ctx.run(`var s = new MicroWebSrv2(); var out = [];
         s.SetEmbeddedConfig(); out.push([s.ConnQueueCapacity, s.BufferSlotsCount, s.BufferSlotSize, s.MaxRequestContentLength]);
         s.SetLightConfig(); out.push([s.ConnQueueCapacity, s.BufferSlotsCount, s.BufferSlotSize, s.MaxRequestContentLength]);
