@@ -25,13 +25,16 @@ const BUNDLES = [
   { name: 'MicroWebSrv2', entry: 'index.js' },
   { name: 'MicroWebSrv2.WebSockets', entry: 'modules/WebSockets/index.js', optional: true, usesCore: true },
   { name: 'MicroWebSrv2.PyhtmlTemplate', entry: 'modules/PyhtmlTemplate/index.js', optional: true, usesCore: true },
+  // A part of the core, loaded by it on demand and released when idle (src/platform/parts.ts).
+  { name: 'MicroWebSrv2.files', entry: 'files/index.js', usesCore: true },
 ];
 
 /**
  * Core files whose exports (re-exported by src/index.ts) the module bundles take from
  * require('MicroWebSrv2') instead of bundling copies: a copy costs a board variables for every function.
  */
-const SHARED_WITH_MODULES = ['text/utf8.js', 'text/binary.js', 'text/html.js', 'text/strings.js', 'platform/memory.js']
+const SHARED_WITH_MODULES = ['text/utf8.js', 'text/binary.js', 'text/html.js', 'text/strings.js', 'platform/memory.js',
+  'files/registry.js', 'http/httpDate.js', 'http/sources.js']
   .map((file) => path.join(root, 'build/esm', file));
 
 /** Rollup plugin: imports of the shared core files become require('MicroWebSrv2'). */

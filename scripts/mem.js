@@ -129,19 +129,33 @@ async function measureModules(repl, modules) {
   const rest = await repl.usage();
   let before = rest;
   const results = [];
-  for (const name of [plan.CORE_BUNDLE].concat(modules)) {
+  for (const name of [plan.CORE_BUNDLE].concat(plan.CORE_BUNDLES.slice(1), modules)) {
+    const part = plan.CORE_BUNDLES.indexOf(name) > 0;
     try {
       await repl.run('var __mws2m=require(' + JSON.stringify(name) + ')', 60000);
     } catch (e) {
+      if (part && /not found/i.test(e.message)) continue;
       results.push({ name, vars: null, error: /MEMORY/i.test(e.message) ? 'OUT OF MEMORY (' + (await freeVars(repl)) + ' free after)' : e.message.split('\n')[0] });
       break;
     }
     const after = await repl.usage();
-    results.push({ name, vars: after - before });
-    before = after;
+    results.push({ name, vars: after - before, part });
+    // A part is loaded by the core while requests use it, then released: measured, then let go.
+    if (part) await repl.run('__mws2m=undefined;Modules.removeCached(' + JSON.stringify(name) + ')');
+    before = part ? await repl.usage() : after;
   }
   await repl.run('__mws2m=undefined');
   return { rest, results };
+}
+
+/** Waits until the core has released its files part (it does after 10 s without use). */
+async function waitPartReleased(repl, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const loaded = await repl.evaluate("(function(m){return m.isPartLoaded?m.isPartLoaded('MicroWebSrv2.files'):false})(require('MicroWebSrv2'))", 5000).catch(() => false);
+    if (!loaded) return;
+    await sleep(500);
+  }
 }
 
 async function freeVars(repl) {
@@ -153,9 +167,14 @@ async function freeVars(repl) {
 }
 
 /** One bundle loaded from RAM (code sent as text, as the Web IDE and the CLI do): a fresh interpreter each. */
-async function measureRamLoad(bin, name, code) {
+async function measureRamLoad(bin, name, code, coreCode) {
   const repl = await spawnEspruino(bin);
   try {
+    // A module or part takes helpers from the core: the core comes first, from Storage.
+    if (coreCode) {
+      await writeItems(repl, [{ name: plan.CORE_BUNDLE, data: coreCode }]);
+      await repl.run('var __mws2c=require(' + JSON.stringify(plan.CORE_BUNDLE) + ')', 60000);
+    }
     const rest = await repl.usage();
     await repl.run('Modules.addCached(' + JSON.stringify(name) + ',function(){' + code + '\n})', 120000);
     const cached = await repl.usage();
@@ -182,7 +201,7 @@ async function main() {
   const appCode = fs.readFileSync(appFile, 'utf8');
   const available = fs.readdirSync(o.dist).filter((f) => f.endsWith('.min.js')).map((f) => f.slice(0, -7)).sort();
   const modules = o.modules !== undefined ? plan.parseModulesOption(o.modules, available) : plan.detectModules(appCode, available);
-  const items = [plan.CORE_BUNDLE].concat(modules).map((name) => ({ target: 'storage', name, data: bundleData(o.dist, name) }));
+  const items = plan.CORE_BUNDLES.filter((b) => available.includes(b)).concat(modules).map((name) => ({ target: 'storage', name, data: bundleData(o.dist, name) }));
   const web = plan.planWebFiles(path.join(root, 'www'), board.webFiles.rootPath);
   for (const item of web.items) items.push(item);
   const boot = bootCode(board, appCode, { httpPort: o.httpPort });
@@ -205,9 +224,9 @@ async function main() {
 
     const modulesMeasure = await measureModules(repl, modules);
     row('interpreter at rest', modulesMeasure.rest);
-    for (const m of modulesMeasure.results) row('+ ' + m.name + ' (from Storage)', m.vars, m.error);
+    for (const m of modulesMeasure.results) row('+ ' + m.name + (m.part ? ' (on demand, then released)' : ' (from Storage)'), m.vars, m.error);
     if (modulesMeasure.results.every((m) => m.vars !== null)) {
-      row('  core and modules together', modulesMeasure.results.reduce((n, m) => n + m.vars, 0));
+      row('  core and modules together', modulesMeasure.results.filter((m) => !m.part).reduce((n, m) => n + m.vars, 0));
     }
 
     // The demo boots as a board boots it: load() resets the interpreter and runs .bootcde.
@@ -225,8 +244,12 @@ async function main() {
     const host = o.httpHost;
     const warm = await warmUp(host, o.httpPort);
     await waitNoConnections(repl, 10000);
+    const withPart = await settledUsage(repl);
+    row('demo after warm-up, files part loaded', withPart - modulesMeasure.rest, 'statuses ' + JSON.stringify(warm.statuses) + '; absolute ' + withPart);
+    // The files part goes once unused for its idle time (src/platform/parts.ts): the idle figure.
+    await waitPartReleased(repl, 20000);
     const idle = await settledUsage(repl);
-    row('demo idle after warm-up', idle - modulesMeasure.rest, 'statuses ' + JSON.stringify(warm.statuses) + '; absolute ' + idle + ', free ' + (mem.total - idle));
+    row('demo idle (files part released)', idle - modulesMeasure.rest, 'absolute ' + idle + ', free ' + (mem.total - idle));
 
     // Keep-alive connections, held open after one request each (measured before RequestsTimeoutSec closes them).
     const silent = await load.openSilent(host, o.httpPort, o.connections);
@@ -270,12 +293,14 @@ async function main() {
       if (!isLoopback(host)) {
         note('flood skipped: it only runs against a loopback address (the demo on this machine)');
       } else {
+        await waitPartReleased(repl, 20000);
         const before = await settledUsage(repl);
         const res = await load.flood('http://' + host + ':' + o.httpPort, o.requests, {
           connections: 4, timeLimitMs: o.timeLimit * 1000,
           onProgress: (n) => process.stdout.write('    ' + n + ' requests\r'),
         });
         await waitNoConnections(repl, 15000);
+        await waitPartReleased(repl, 20000);
         const after = await settledUsage(repl);
         row('after ' + res.sent + ' requests (growth vs idle)', after - idle,
           (res.ms / 1000).toFixed(1) + ' s, ' + Math.round(res.sent / (res.ms / 1000)) + ' req/s, statuses ' + JSON.stringify(res.statuses) +
@@ -303,12 +328,14 @@ async function main() {
 
   if (o.ram && o.espruino) {
     console.log('\n  Loading from RAM (code sent as text, as the Web IDE does) vs from Storage, fresh interpreter each:');
-    for (const name of [plan.CORE_BUNDLE].concat(modules)) {
+    for (const name of plan.CORE_BUNDLES.filter((b) => available.includes(b)).concat(modules)) {
       const code = bundleData(o.dist, name);
+      const coreCode = name === plan.CORE_BUNDLE ? null : bundleData(o.dist, plan.CORE_BUNDLE);
       const storage = await (async () => {
         const repl = await spawnEspruino(o.espruino);
         try {
-          await writeItems(repl, [{ name, data: code }]);
+          await writeItems(repl, (coreCode ? [{ name: plan.CORE_BUNDLE, data: coreCode }] : []).concat([{ name, data: code }]));
+          if (coreCode) await repl.run('var __mws2c=require(' + JSON.stringify(plan.CORE_BUNDLE) + ')', 60000);
           const rest = await repl.usage();
           await repl.run('var __mws2m=require(' + JSON.stringify(name) + ')', 60000);
           return { loaded: (await repl.usage()) - rest };
@@ -318,7 +345,7 @@ async function main() {
           await repl.close();
         }
       })();
-      const ram = await measureRamLoad(o.espruino, name, code);
+      const ram = await measureRamLoad(o.espruino, name, code, coreCode);
       const text = ram.error ? ram.error + (ram.free !== null && ram.free !== undefined ? ' (' + ram.free + ' free after)' : '') : ram.loaded + ' vars (' + ram.cached + ' before require)';
       row('  ' + name + ' from Storage / from RAM', storage.error ? storage.error : storage.loaded, 'RAM: ' + text);
       figures.rows[figures.rows.length - 1].ram = ram;

@@ -100,7 +100,7 @@ function planItems(board, opts, log) {
   log('Modules: ' + (modules.length ? modules.join(', ') : 'none') + (opts.modules === undefined ? ' (found in ' + opts.app + ')' : ''));
 
   const items = [];
-  for (const name of [plan.CORE_BUNDLE].concat(modules)) {
+  for (const name of plan.CORE_BUNDLES.filter((b) => bundles.includes(b)).concat(modules)) {
     items.push({ kind: 'bundle', target: 'storage', name, data: fs.readFileSync(path.join(distDir, name + '.min.js'), 'latin1') });
   }
   for (const name of board.network.requires || []) {

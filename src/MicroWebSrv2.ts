@@ -8,10 +8,10 @@ import { HttpRequest } from './http/HttpRequest';
 import { RequestParserLimits } from './http/RequestParser';
 import { reasonPhrase, statusPage } from './http/status';
 import { SERVER_HEADER } from './http/HttpResponse';
-import { FileBackend, PhysicalFiles, STORAGE_SCHEME, isStoragePath } from './files/FileBackend';
-import { STORAGE_MAX_NAME_BYTES } from './files/StorageBackend';
-import { addDefaultPage, resolveFile, serveStaticFile } from './files/StaticFiles';
-import { addMimeType, mimeTypeFromFilename } from './files/mime';
+import { FileBackend } from './files/FileBackend';
+import { STORAGE_MAX_NAME_BYTES, STORAGE_SCHEME, addDefaultPage, addMimeType, isStoragePath } from './files/registry';
+import { FILES_PART, filesPart } from './files/part';
+import { releaseIdleParts } from './platform/parts';
 import { htmlEscape } from './text/html';
 import { freeVariables } from './platform/memory';
 
@@ -38,6 +38,13 @@ function requireModule(name: string): any {
     // Not found under this name; the caller tries the next one.
   }
   return undefined;
+}
+
+/** The files part, or an error saying memory is short (for the API calls that cannot answer 503). */
+function requiredFilesPart(server: MicroWebSrv2 | null): any {
+  var part = filesPart(server || {});
+  if (part === null) throw new Error('Not enough free memory to load ' + FILES_PART);
+  return part;
 }
 
 function checkPositiveInt(value: any, name: string): number {
@@ -95,8 +102,6 @@ export class MicroWebSrv2 {
    * true serves them as `application/octet-stream`.
    */
   ServeUnknownTypes = false;
-  /** Reads any physical path: an `fs` path or `storage:<name>` (RootPath, ReturnFile, modules). */
-  files: FileBackend = new PhysicalFiles();
 
   constructor() {
     this.SetNormalConfig();
@@ -140,7 +145,15 @@ export class MicroWebSrv2 {
   }
 
   static GetMimeTypeFromFilename(filename: string): string | null {
-    return mimeTypeFromFilename(filename);
+    return requiredFilesPart(null).mimeTypeFromFilename(filename);
+  }
+
+  /**
+   * Reads any physical path: an `fs` path or `storage:<name>` (RootPath, ReturnFile, modules). From
+   * the files part, loaded on demand; throws when free memory cannot hold it.
+   */
+  get files(): FileBackend {
+    return requiredFilesPart(this).files;
   }
 
   // ---- Configuration ----
@@ -336,7 +349,8 @@ export class MicroWebSrv2 {
   /** Physical path of a URL path under RootPath (default page for a directory), or null. */
   ResolvePhysicalPath(urlPath: string): string | null {
     if (typeof urlPath !== 'string' || !urlPath) throw new Error('ResolvePhysicalPath: urlPath must be a non-empty string');
-    var file = resolveFile(this.files, this.RootPath, urlPath);
+    var part = requiredFilesPart(this);
+    var file = part.resolveFile(part.files, this.RootPath, urlPath);
     return file === null ? null : file.path;
   }
 
@@ -376,7 +390,9 @@ export class MicroWebSrv2 {
   }
 
   serveStaticFile(request: HttpRequest): void {
-    serveStaticFile(this, request);
+    var part = filesPart(this);
+    if (part === null) request.Response.ReturnServiceUnavailable();
+    else part.serveStaticFile(this, request);
   }
 
   /** OPTIONS outside routes: 204 with Allow, plus permissive CORS pre-flight headers with CORSAllowAll. */

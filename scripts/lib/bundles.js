@@ -6,6 +6,12 @@ const path = require('path');
 
 const distDir = path.resolve(__dirname, '../../dist');
 
+/**
+ * Bundles that are parts of the core (src/platform/parts.ts): always uploaded with it, loaded by it
+ * from Storage when a request needs them, never named by applications.
+ */
+const CORE_PARTS = ['MicroWebSrv2.files'];
+
 /** Names of the Espruino modules the build made, core first. */
 function bundleNames() {
   if (!fs.existsSync(distDir)) throw new Error('dist/ is missing: run `npm run build` first');
@@ -20,11 +26,19 @@ function bundleCode(name, readable) {
   return fs.readFileSync(path.join(distDir, name + (readable ? '.js' : '.min.js')), 'utf8');
 }
 
-/** Adds every bundle to the context's module cache (Modules.addCached). */
+/**
+ * Adds every bundle to the context's module cache (Modules.addCached), except the core's parts,
+ * which go to its Storage, where a board keeps them (so the core can release and reload them).
+ */
 function loadBundles(ctx, options = {}) {
   const names = bundleNames();
-  for (const name of names) ctx.addModule(name, bundleCode(name, options.readable));
+  const storage = ctx.require('Storage');
+  for (const name of names) {
+    const code = bundleCode(name, options.readable);
+    if (CORE_PARTS.includes(name) && storage.write(name, code)) continue;
+    ctx.addModule(name, code);
+  }
   return names;
 }
 
-module.exports = { bundleNames, bundleCode, loadBundles, distDir };
+module.exports = { bundleNames, bundleCode, loadBundles, distDir, CORE_PARTS };

@@ -20,6 +20,8 @@ const CHECK_SLICE = 512;
 /** Lines the board prints for the tool start with this. */
 const MARKER = '@@MWS2 ';
 const CORE_BUNDLE = 'MicroWebSrv2';
+/** The core and its parts (loaded by the core on demand): uploaded for every app. */
+const CORE_BUNDLES = [CORE_BUNDLE].concat(require('./bundles').CORE_PARTS);
 const BUILTIN_PREFIX = 'MicroWebSrv2.';
 
 /**
@@ -33,7 +35,7 @@ function detectModules(appCode, availableBundles) {
     if (token.type === acorn.tokTypes.string) strings.add(token.value);
   }
   return availableBundles.filter((bundle) => {
-    if (bundle === CORE_BUNDLE) return false;
+    if (CORE_BUNDLES.includes(bundle)) return false;
     const short = bundle.indexOf(BUILTIN_PREFIX) === 0 ? bundle.slice(BUILTIN_PREFIX.length) : bundle;
     return strings.has(short) || strings.has(bundle);
   });
@@ -42,7 +44,7 @@ function detectModules(appCode, availableBundles) {
 /** `--modules WebSockets,PyhtmlTemplate` (short or full names; `none` for the core only). */
 function parseModulesOption(value, availableBundles) {
   if (value === 'none' || value === '') return [];
-  if (value === 'all') return availableBundles.filter((b) => b !== CORE_BUNDLE);
+  if (value === 'all') return availableBundles.filter((b) => !CORE_BUNDLES.includes(b));
   const wanted = value.split(',').map((s) => s.trim()).filter(Boolean);
   const result = [];
   for (const name of wanted) {
@@ -292,5 +294,5 @@ module.exports = {
   detectModules, parseModulesOption, planWebFiles, storageNameMapper,
   storageBytesNeeded, checkStorageBudget, sliceChecksum,
   storageWriteLines, sdWriteLines, uploadScript, jsString, probeStatement, probeExpression, parseMarker,
-  MARKER, CORE_BUNDLE, CHUNK_BYTES, CHECK_SLICE, STORAGE_MAX_NAME,
+  MARKER, CORE_BUNDLE, CORE_BUNDLES, CHUNK_BYTES, CHECK_SLICE, STORAGE_MAX_NAME,
 };

@@ -25,12 +25,9 @@ export interface FileBackend {
   etag(path: string, info: FileInfo): string | null;
 }
 
-/** Physical paths starting with this name a Storage file: `storage:w/index.html`. */
-export var STORAGE_SCHEME = 'storage:';
+import { STORAGE_SCHEME, isStoragePath } from './registry';
 
-export function isStoragePath(path: string): boolean {
-  return path.substring(0, STORAGE_SCHEME.length) === STORAGE_SCHEME;
-}
+export { STORAGE_SCHEME, isStoragePath };
 
 /**
  * True when a path has a `..` segment (with `/` or `\` as separators: FAT takes both), a NUL (which

@@ -10,16 +10,10 @@ import { storageNameFor } from './StorageBackend';
 import { findVariants, FileVariants, sendFileVariants } from './FileResponse';
 import { mimeTypeFromFilename } from './mime';
 import { utf8Encode } from '../text/utf8';
+import { addedDefaultPages } from './registry';
 
-/** Searched in order when a directory is requested; AddDefaultPage appends. */
-export var defaultPages = ['index.html', 'index.htm', 'default.html', 'default.htm'];
-
-export function addDefaultPage(filename: string): void {
-  if (typeof filename !== 'string' || !filename || filename.indexOf('/') >= 0) {
-    throw new Error('AddDefaultPage: filename must be a non-empty file name');
-  }
-  if (defaultPages.indexOf(filename) < 0) defaultPages.push(filename);
-}
+/** Searched in order when a directory is requested, then those AddDefaultPage added. */
+var DEFAULT_PAGES = ['index.html', 'index.htm', 'default.html', 'default.htm'];
 
 /** Type of files whose extension is not in the MIME table, when they are served at all. */
 var UNKNOWN_TYPE = 'application/octet-stream';
@@ -61,8 +55,9 @@ function findFile(files: FileBackend, rootPath: string, urlPath: string): FileVa
 /** The variants of the file a URL path names: for a path ending in `/`, its first default page. */
 function findForUrl(files: FileBackend, rootPath: string, urlPath: string): FileVariants | null {
   if (urlPath.charAt(urlPath.length - 1) !== '/') return findFile(files, rootPath, urlPath);
-  for (var i = 0; i < defaultPages.length; i++) {
-    var page = findFile(files, rootPath, urlPath + defaultPages[i]);
+  var pages = DEFAULT_PAGES.concat(addedDefaultPages);
+  for (var i = 0; i < pages.length; i++) {
+    var page = findFile(files, rootPath, urlPath + pages[i]);
     if (page !== null) return page;
   }
   return null;

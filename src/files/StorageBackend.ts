@@ -14,15 +14,15 @@
 import { ByteSource } from '../transport/Connection';
 import { FileBackend, FileInfo } from './FileBackend';
 import { crc32Continue } from './crc32';
+import { STORAGE_MAX_NAME_BYTES, storageFacts } from './registry';
 
-/** Longest Storage name on Espruino 2v29 boards; longer names are cut by the firmware, so they are refused here. */
-export var STORAGE_MAX_NAME_BYTES = 28;
+export { STORAGE_MAX_NAME_BYTES };
 
 /** Bytes per Storage.read while measuring or hashing a file that cannot be read as a whole. */
 var PROBE_SLICE = 1024;
 
-/** Storage name -> "<size hex>" or "<size hex>-<crc hex>". */
-var known: { [name: string]: string } = {};
+/** Storage name -> "<size hex>" or "<size hex>[ <flash address hex>]=<crc hex>"; held by the core. */
+var known = storageFacts;
 
 /** 1: Storage.read returns memory-mapped flash; 0: it copies; -1: not probed yet. */
 var mappedReads = -1;

@@ -1,5 +1,7 @@
-// The MIME table of the original (its 22 extensions), extended at run time with AddMimeType.
-// Lookup is by the last extension, case-insensitively.
+// The MIME table of the original (its 22 extensions), extended at run time with AddMimeType (kept
+// in the core: registry.ts). Lookup is by the last extension, case-insensitively.
+
+import { addedMimeTypes } from './registry';
 
 var MIME_TYPES: { [ext: string]: string } = {
   '.txt': 'text/plain',
@@ -26,20 +28,13 @@ var MIME_TYPES: { [ext: string]: string } = {
   '.ico': 'image/x-icon',
 };
 
-export function addMimeType(ext: string, mimeType: string): void {
-  if (typeof ext !== 'string' || ext.length < 2 || ext.charAt(0) !== '.') {
-    throw new Error('AddMimeType: ext must be a non-empty string starting with "."');
-  }
-  if (typeof mimeType !== 'string' || !mimeType) throw new Error('AddMimeType: mimeType must be a non-empty string');
-  MIME_TYPES[ext.toLowerCase()] = mimeType;
-}
-
 /** The MIME type for a file name's extension, or null when the extension is unknown. */
 export function mimeTypeFromFilename(filename: string): string | null {
   if (typeof filename !== 'string') return null;
   var slash = filename.lastIndexOf('/');
   var dot = filename.lastIndexOf('.');
   if (dot <= slash) return null;
-  var type = MIME_TYPES[filename.substring(dot).toLowerCase()];
-  return type === undefined ? null : type;
+  var ext = filename.substring(dot).toLowerCase();
+  if (addedMimeTypes.hasOwnProperty(ext)) return addedMimeTypes[ext];
+  return MIME_TYPES.hasOwnProperty(ext) ? MIME_TYPES[ext] : null;
 }

@@ -11,9 +11,7 @@ import { utf8Encode } from '../text/utf8';
 import { isBinaryData, toBinaryString } from '../text/binary';
 import { ByteSource } from '../transport/Connection';
 import { ChunkedSource, StreamSource, toByteSource } from './sources';
-import { mimeTypeFromFilename } from '../files/mime';
-import { isEscapingPath } from '../files/FileBackend';
-import { findVariants, sendFileVariants } from '../files/FileResponse';
+import { filesPart } from '../files/part';
 import { containsString } from '../text/strings';
 
 /** What a response needs from the HTTP session that owns the connection. */
@@ -204,14 +202,12 @@ export class HttpResponse {
    */
   ReturnFile(filename: string, attachmentName?: string | null): void {
     if (typeof filename !== 'string' || !filename) throw new Error('ReturnFile: filename must be a non-empty string');
-    var files = this.Request.server.files;
-    var variants = isEscapingPath(filename) ? null : findVariants(files, filename);
-    if (variants === null) {
-      this.ReturnNotFound();
+    var part = filesPart(this.Request.server);
+    if (part === null) {
+      this.ReturnServiceUnavailable();
       return;
     }
-    if (attachmentName) this.SetHeader('Content-Disposition', contentDisposition(attachmentName));
-    sendFileVariants(this, files, variants, mimeTypeFromFilename(filename) || 'application/octet-stream');
+    if (!part.sendFile(this, filename, attachmentName ? contentDisposition(attachmentName) : null)) this.ReturnNotFound();
   }
 
   /**

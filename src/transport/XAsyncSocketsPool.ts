@@ -7,6 +7,7 @@
 // that sweeps every connection's deadline (one interval for all, instead of one timer per
 // connection, because every timer costs variables on a board).
 
+import { releaseIdleParts } from '../platform/parts';
 import { Connection, ConnectionListener } from './Connection';
 
 /** How often deadlines are checked. Time-outs are therefore accurate to about this much. */
@@ -96,6 +97,7 @@ export class XAsyncSocketsPool {
       if (!this.connections[k].closed) open.push(this.connections[k]);
     }
     this.connections = open;
+    releaseIdleParts(now);
     if (open.length === 0 && this.listeners.length === 0) this.stopSweeping();
   }
 }

@@ -1,0 +1,50 @@
+// Parts of the core kept in flash and loaded only while requests use them (MicroWebSrv2.files: static
+// files, ReturnFile, Storage and fs backends, validators, ranges). On a board every function of a
+// loaded bundle costs about 6 variables whether it runs or not; a part costs none until a request
+// needs it, and is released once unused for partSettings.idleMs. Loading it again reads it from Storage
+// again: about 10 ms for 20 KB on Espruino's Linux build, several times that on a board, once per
+// burst of requests rather than per request.
+
+/** idleMs: a part unused this long is released (its objects still in use stay alive until done). */
+export var partSettings = { idleMs: 10000 };
+
+interface LoadedPart {
+  exports: any;
+  usedAt: number;
+}
+
+var loadedParts: { [name: string]: LoadedPart } = {};
+
+/** True when Storage holds the bundle, so require() can read it again after a release. */
+function inStorage(name: string): boolean {
+  try {
+    return require('Storage').read(name) !== undefined;
+  } catch (e) {
+    return false;
+  }
+}
+
+/** The exports of a part, loading it when it is not loaded. */
+export function loadPart(name: string): any {
+  var part = loadedParts[name];
+  if (!part) {
+    var exports = require(name);
+    // Out of Espruino's module cache, so that releasing it here frees it. A part added with
+    // Modules.addCached (sent as text, or by the Node shim's tests) cannot be read again: it stays.
+    if (typeof Modules !== 'undefined' && inStorage(name)) Modules.removeCached(name);
+    part = loadedParts[name] = { exports: exports, usedAt: 0 };
+  }
+  part.usedAt = Date.now();
+  return part.exports;
+}
+
+/** Releases the parts unused for partSettings.idleMs (from the pool's sweep). */
+export function releaseIdleParts(now: number): void {
+  for (var name in loadedParts) {
+    if (now - loadedParts[name].usedAt >= partSettings.idleMs) delete loadedParts[name];
+  }
+}
+
+export function isPartLoaded(name: string): boolean {
+  return loadedParts.hasOwnProperty(name);
+}
