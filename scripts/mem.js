@@ -130,7 +130,7 @@ async function measureModules(repl, modules) {
   let before = rest;
   const results = [];
   for (const name of [plan.CORE_BUNDLE].concat(plan.CORE_BUNDLES.slice(1), modules)) {
-    const part = plan.CORE_BUNDLES.indexOf(name) > 0;
+    const part = plan.PARTS.includes(name);
     try {
       await repl.run('var __mws2m=require(' + JSON.stringify(name) + ')', 60000);
     } catch (e) {

@@ -22,4 +22,4 @@ export { STORAGE_SCHEME, STORAGE_MAX_NAME_BYTES, isStoragePath, storageFacts, ad
 export { formatHttpDate, parseHttpDate } from './http/httpDate';
 export { StringSource } from './http/sources';
 // Parts loaded on demand: their idle time, and whether one is loaded (tests, memory tools).
-export { partSettings, isPartLoaded } from './platform/parts';
+export { partSettings, isPartLoaded, loadPart } from './platform/parts';

@@ -134,6 +134,46 @@ describe('PyhtmlTemplate module over HTTP (bundles on the shim)', function () {
     });
   });
 
+  describe('the compiler, a part loaded on demand', () => {
+    const loaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.pyhtml-compile')");
+    const waitReleased = async () => {
+      for (let i = 0; i < 150 && loaded(); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.strictEqual(loaded(), false, 'compiler still loaded');
+    };
+    before(() => app.ctx.run('lib.partSettings.idleMs = 200'));
+    after(() => app.ctx.run('lib.partSettings.idleMs = 10000'));
+
+    it('is loaded to compile a page, released when idle, and cached pages still render without it', async () => {
+      writePage('part.pyhtml', '{{ for i in 3 }}[{{ i }}]{{ end }} {{ TestVar }}');
+      assert.strictEqual(await text('/part.pyhtml'), '[0][1][2] 12345');
+      assert.strictEqual(loaded(), true);
+      await waitReleased();
+      assert.strictEqual(await text('/part.pyhtml'), '[0][1][2] 12345');
+      assert.strictEqual(loaded(), false, 'a cached page needs no compiler');
+      // A changed page compiles again, with the compiler read back from Storage.
+      writePage('part.pyhtml', '{{ for i in 2 }}<{{ i }}>{{ end }} changed, longer');
+      assert.strictEqual(await text('/part.pyhtml'), '<0><1> changed, longer');
+      assert.strictEqual(loaded(), true);
+    });
+
+    it('answers 500 instead of loading it when free memory is short', async () => {
+      await waitReleased();
+      app.ctx.run('lib.partSettings.idleMs = 10000');
+      writePage('lowmem.pyhtml', '<p>{{ 1 + 1 }}</p>');
+      await text('/style.css');
+      // Room for a connection (MemoryReserveVars 256 + 150) and the loaded files part, not for the compiler (+300).
+      app.ctx.setFreeVars(456);
+      try {
+        const res = await get('/lowmem.pyhtml');
+        assert.strictEqual(res.status, 500);
+        assert.match(await res.text(), /Not enough free memory to load the page compiler/);
+      } finally {
+        app.ctx.setFreeVars(null);
+      }
+      assert.strictEqual(await text('/lowmem.pyhtml'), '<p>2</p>');
+    });
+  });
+
   describe('instructions over HTTP', () => {
     it('runs a py block and prints raw output from it', async () => {
       writePage('py.pyhtml', '{{ py }}\n var n = 6 * 7;\n print("<i>" + n + "</i>")\n{{ end }}|{{ n }}');

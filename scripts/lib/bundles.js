@@ -12,6 +12,12 @@ const distDir = path.resolve(__dirname, '../../dist');
  */
 const CORE_PARTS = ['MicroWebSrv2.files'];
 
+/** Parts of a module (loaded by it on demand): uploaded with their module. */
+const MODULE_PARTS = { 'MicroWebSrv2.pyhtml-compile': 'MicroWebSrv2.PyhtmlTemplate' };
+
+/** Every part, core's and modules'. */
+const PARTS = CORE_PARTS.concat(Object.keys(MODULE_PARTS));
+
 /** Names of the Espruino modules the build made, core first. */
 function bundleNames() {
   if (!fs.existsSync(distDir)) throw new Error('dist/ is missing: run `npm run build` first');
@@ -35,10 +41,10 @@ function loadBundles(ctx, options = {}) {
   const storage = ctx.require('Storage');
   for (const name of names) {
     const code = bundleCode(name, options.readable);
-    if (CORE_PARTS.includes(name) && storage.write(name, code)) continue;
+    if (PARTS.includes(name) && storage.write(name, code)) continue;
     ctx.addModule(name, code);
   }
   return names;
 }
 
-module.exports = { bundleNames, bundleCode, loadBundles, distDir, CORE_PARTS };
+module.exports = { bundleNames, bundleCode, loadBundles, distDir, CORE_PARTS, MODULE_PARTS, PARTS };

@@ -21,7 +21,20 @@ const CHECK_SLICE = 512;
 const MARKER = '@@MWS2 ';
 const CORE_BUNDLE = 'MicroWebSrv2';
 /** The core and its parts (loaded by the core on demand): uploaded for every app. */
-const CORE_BUNDLES = [CORE_BUNDLE].concat(require('./bundles').CORE_PARTS);
+const { CORE_PARTS, MODULE_PARTS, PARTS } = require('./bundles');
+const CORE_BUNDLES = [CORE_BUNDLE].concat(CORE_PARTS);
+
+/** The modules, each followed by its parts (loaded by the module on demand) that dist/ has. */
+function withModuleParts(modules, availableBundles) {
+  const result = [];
+  for (const module of modules) {
+    result.push(module);
+    for (const part of Object.keys(MODULE_PARTS)) {
+      if (MODULE_PARTS[part] === module && availableBundles.includes(part)) result.push(part);
+    }
+  }
+  return result;
+}
 const BUILTIN_PREFIX = 'MicroWebSrv2.';
 
 /**
@@ -34,17 +47,17 @@ function detectModules(appCode, availableBundles) {
   for (const token of acorn.tokenizer(appCode, { ecmaVersion: 2020, allowHashBang: true })) {
     if (token.type === acorn.tokTypes.string) strings.add(token.value);
   }
-  return availableBundles.filter((bundle) => {
-    if (CORE_BUNDLES.includes(bundle)) return false;
+  return withModuleParts(availableBundles.filter((bundle) => {
+    if (CORE_BUNDLES.includes(bundle) || PARTS.includes(bundle)) return false;
     const short = bundle.indexOf(BUILTIN_PREFIX) === 0 ? bundle.slice(BUILTIN_PREFIX.length) : bundle;
     return strings.has(short) || strings.has(bundle);
-  });
+  }), availableBundles);
 }
 
 /** `--modules WebSockets,PyhtmlTemplate` (short or full names; `none` for the core only). */
 function parseModulesOption(value, availableBundles) {
   if (value === 'none' || value === '') return [];
-  if (value === 'all') return availableBundles.filter((b) => !CORE_BUNDLES.includes(b));
+  if (value === 'all') return withModuleParts(availableBundles.filter((b) => !CORE_BUNDLES.includes(b) && !PARTS.includes(b)), availableBundles);
   const wanted = value.split(',').map((s) => s.trim()).filter(Boolean);
   const result = [];
   for (const name of wanted) {
@@ -54,7 +67,7 @@ function parseModulesOption(value, availableBundles) {
     }
     if (result.indexOf(bundle) < 0) result.push(bundle);
   }
-  return result;
+  return withModuleParts(result, availableBundles);
 }
 
 /**
@@ -294,5 +307,5 @@ module.exports = {
   detectModules, parseModulesOption, planWebFiles, storageNameMapper,
   storageBytesNeeded, checkStorageBudget, sliceChecksum,
   storageWriteLines, sdWriteLines, uploadScript, jsString, probeStatement, probeExpression, parseMarker,
-  MARKER, CORE_BUNDLE, CORE_BUNDLES, CHUNK_BYTES, CHECK_SLICE, STORAGE_MAX_NAME,
+  MARKER, CORE_BUNDLE, CORE_BUNDLES, PARTS, CHUNK_BYTES, CHECK_SLICE, STORAGE_MAX_NAME,
 };

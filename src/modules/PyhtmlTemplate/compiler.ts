@@ -16,42 +16,11 @@
 // `{{ f({a: {b: 1}}) }}` work. A `{{ py }}` block ends at the first `{{` outside quotes, which must be
 // `{{ end }}`. Names starting with `__` are reserved for the generated code.
 
-import { htmlEscape } from '../../text/html';
 import { findString } from '../../text/strings';
 import { utf8Decode } from '../../text/utf8';
+import { CompiledTemplate, TemplateError, TemplateScope, isTemplateError, runtimeError, templateError, templateOf } from './runtime';
 
-export interface TemplateScope { [name: string]: any }
-
-export interface CompiledTemplate {
-  /** Runs the page. `scope` holds the page globals (SetGlobalVar values, Request, ...). Assignments a page
-   *  makes to an undeclared name (`{{ py }} Toto = (Toto || 0) + 1 {{ end }}`) are written back into
-   *  `scope`, so they persist across requests as in the original. Output goes to `write` in pieces, in
-   *  order. Throws TemplateError. */
-  render(scope: TemplateScope, write: (text: string) => void): void;
-}
-
-/** A page problem with the page line it comes from (1-based). Made by an ES5 constructor, since classes
- *  extending Error lose their message on Espruino. */
-export interface TemplateError { name: 'TemplateError'; message: string; line: number; }
-
-function TemplateErrorObject(this: TemplateError, message: string, line: number) {
-  this.name = 'TemplateError';
-  this.message = message;
-  this.line = line;
-}
-TemplateErrorObject.prototype.toString = function (this: TemplateError) {
-  return 'TemplateError: ' + this.message + ' (line ' + this.line + ')';
-};
-
-function templateError(message: string, line: number): TemplateError {
-  return new (TemplateErrorObject as any)(message, line);
-}
-
-/** True for errors thrown by compileTemplate and render, by shape rather than prototype, so it also works
- *  across two copies of this module. */
-export function isTemplateError(e: any): boolean {
-  return e != null && e.name === 'TemplateError' && typeof e.line === 'number';
-}
+export { CompiledTemplate, TemplateError, TemplateScope, isTemplateError };
 
 type Part = 'text' | 'expr' | 'py' | 'if' | 'elif' | 'else' | 'for' | 'end';
 /** `code` is the text, the expression, the statements, the condition or the iterable; `loopName` is set for `for`. */
@@ -363,27 +332,6 @@ function scanNames(code: string, names: NameFlags): void {
 // ---- Code generation ----
 
 /** Normalises what a `for` walks: arrays and strings as they are, numbers as counts, objects as their keys. */
-function loopSequence(value: any): any {
-  if (typeof value === 'string' || typeof value === 'number' || Array.isArray(value)) return value;
-  if (value !== null && (typeof value === 'object' || typeof value === 'function')) return Object.keys(value);
-  throw new Error(String(value) + ' is not iterable');
-}
-
-function writeEscaped(write: (text: string) => void, value: any): void {
-  if (value == null) return;
-  var text = htmlEscape(String(value));
-  if (text) write(text);
-}
-
-function runtimeError(e: any, line: number): TemplateError {
-  if (isTemplateError(e)) return e;
-  return templateError(String((e != null && e.message) || e), line);
-}
-
-/** Names a page may use without defining them; `print` is added per render. */
-var PAGE_BUILTINS: TemplateScope = { escape: htmlEscape, True: true, False: false, None: null };
-var globalObject: any = globalThis;
-
 var LITERAL_SPECIALS = /[\\"\n\r]/g;
 var LITERAL_ESCAPES: { [char: string]: string } = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r' };
 
@@ -439,6 +387,11 @@ export interface CompileOptions {
  * whole page, so it neither reads nor writes the scope.
  */
 export function compileTemplate(source: string, options?: CompileOptions): CompiledTemplate {
+  return templateOf(compilePage(source, options));
+}
+
+/** compileTemplate without the render wrapper (runtime.ts templateOf): the page's generated function. */
+export function compilePage(source: string, options?: CompileOptions): Function {
   var utf8Bytes = !!(options && options.utf8Bytes);
   var espruino: any = typeof E !== 'undefined' ? E : null;
   if (espruino !== null && espruino.isUTF8 && espruino.isUTF8(source)) {
@@ -498,32 +451,6 @@ export function compileTemplate(source: string, options?: CompileOptions): Compi
     parseTemplate(source, checkPart);
     throw runtimeError(e, 1);
   }
-
-  return templateOf(run);
+  return run;
 }
 
-/** Made outside compileTemplate on purpose: an Espruino closure keeps its whole enclosing scope alive,
- *  and a cached page must hold its compiled function only, not the page source and generated code. */
-function templateOf(run: Function): CompiledTemplate {
-  return {
-    render: function (scope: TemplateScope, write: (text: string) => void): void {
-      function print(): void {
-        var parts: string[] = [];
-        for (var i = 0; i < arguments.length; i++) parts.push(String(arguments[i]));
-        var text = parts.join(' ');
-        if (text) write(text);
-      }
-      function lookup(name: string): any {
-        if (name in scope) return scope[name];
-        if (name === 'print') return print;
-        return PAGE_BUILTINS.hasOwnProperty(name) ? PAGE_BUILTINS[name] : globalObject[name];
-      }
-      var position = { l: 1 };
-      try {
-        run(scope, write, writeEscaped, loopSequence, lookup, position);
-      } catch (e) {
-        throw runtimeError(e, position.l);
-      }
-    }
-  };
-}

@@ -10,9 +10,16 @@
 // Espruino a syntax error only shows while the page runs, and a 500 must still be possible then.
 // The page is held once, as the UTF-8 bytes sent, and MaxPageLength bounds it.
 
-import { compileTemplate, CompiledTemplate, isTemplateError, TemplateScope } from './compiler';
+import { CompiledTemplate, isTemplateError, TemplateScope, templateOf } from './runtime';
 import { utf8Encode } from '../../text/utf8';
 import { htmlEscape } from '../../text/html';
+import { isPartLoaded, loadPart } from '../../platform/parts';
+import { freeVariables } from '../../platform/memory';
+
+/** The compiler, a part loaded on demand (compilerPart.ts). */
+var COMPILER_PART = 'MicroWebSrv2.pyhtml-compile';
+/** Variables the compiler takes while loaded, with margin (measured: docs/MEMORY.md). */
+var COMPILER_PART_VARIABLES = 300;
 
 interface CachedPage {
   path: string;
@@ -102,7 +109,7 @@ export class PyhtmlTemplate {
     var source = readAll(files.open(physicalPath));
     if (source === null) return null;
     // Page files are UTF-8: the compiler scans the bytes and decodes only the code it generates.
-    var template = compileTemplate(source, { utf8Bytes: true });
+    var template = templateOf(compiler(microWebSrv2).compilePage(source, { utf8Bytes: true }));
     this.cache.push({ path: physicalPath, size: info.size, mtime: info.mtime, template: template });
     if (this.cache.length > CACHE_SIZE) this.cache.shift();
     return template;
@@ -134,6 +141,15 @@ function sendPage(response: any, code: number, bytes: string): void {
   response.ContentCharset = 'UTF-8';
   response.ContentLength = bytes.length;
   response.ReturnStream(code, bytes);
+}
+
+/** The compiler part; throws (a 500 for the page) when loading it would cut into MemoryReserveVars. */
+function compiler(microWebSrv2: any): any {
+  if (!isPartLoaded(COMPILER_PART)) {
+    var needed = (microWebSrv2.MemoryReserveVars || 0) + COMPILER_PART_VARIABLES;
+    if (freeVariables(needed) < needed) throw new Error('Not enough free memory to load the page compiler');
+  }
+  return loadPart(COMPILER_PART);
 }
 
 function isPagePath(path: string): boolean {
