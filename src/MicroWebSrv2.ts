@@ -58,12 +58,12 @@ export class MicroWebSrv2 {
   static WARNING = 2;
   static ERROR = 3;
 
-  private pool: XAsyncSocketsPool | null = null;
-  private managedPool = false;
-  private netServer: EspruinoServer | null = null;
-  private connectionCount = 0;
-  private sslOptions: { key: string; cert: string; ca?: string } | null = null;
-  private limits: RequestParserLimits | null = null;
+  private pool!: XAsyncSocketsPool | null;
+  private managedPool!: boolean;
+  private netServer!: EspruinoServer | null;
+  private connectionCount!: number;
+  private sslOptions!: { key: string; cert: string; ca?: string } | null;
+  private limits!: RequestParserLimits | null;
 
   // The original's settings, as plain properties: on a board a getter and setter pair costs about
   // 13 variables, so they are checked together when the server starts (checkConfig) rather than
@@ -83,25 +83,25 @@ export class MicroWebSrv2 {
    * board, a folder on the shim), or `storage:<prefix>` for flash Storage, where the URL path
    * `/css/a.css` is the Storage name `<prefix>css/a.css` (docs/FILES.md).
    */
-  RootPath = 'www';
-  RequestsTimeoutSec = 2;
+  RootPath!: string;
+  RequestsTimeoutSec!: number;
   /** Time a route handler has to answer (it may answer later, from a timer or a callback). */
-  HandlerTimeoutSec = 30;
+  HandlerTimeoutSec!: number;
   /**
    * Free variables the server leaves to the application: a new connection, or a request body, that
    * would leave fewer gets 503 instead of running the board out of memory (which aborts the program).
    */
-  MemoryReserveVars = 256;
+  MemoryReserveVars!: number;
 
-  NotFoundURL: string | null = null;
-  AllowAllOrigins = false;
-  CORSAllowAll = false;
-  OnLogging: ((microWebSrv2: MicroWebSrv2, msg: string, msgType: number) => void) | null = null;
+  NotFoundURL!: string | null;
+  AllowAllOrigins!: boolean;
+  CORSAllowAll!: boolean;
+  OnLogging!: ((microWebSrv2: MicroWebSrv2, msg: string, msgType: number) => void) | null;
   /**
    * Files whose extension is not in the MIME table: false (the original's behaviour) answers 403;
    * true serves them as `application/octet-stream`.
    */
-  ServeUnknownTypes = false;
+  ServeUnknownTypes!: boolean;
 
   constructor() {
     this.SetNormalConfig();
@@ -371,11 +371,6 @@ export class MicroWebSrv2 {
     return limits;
   }
 
-  /** Pipelined bytes a connection may hold while its current response is under way. */
-  maxPendingInput(): number {
-    return this.BufferSlotSize * 4;
-  }
-
   /** Gives each module its OnRequest; true when one of them answered. */
   runModules(request: HttpRequest): boolean {
     // Held here: a module that takes the connection over (WebSockets) unlinks request.Response.
@@ -412,3 +407,22 @@ export class MicroWebSrv2 {
     response.Return(204);
   }
 }
+
+// Defaults on the prototype: a server owns only the settings that differ (on a board each own
+// property costs variables for as long as the server runs).
+var serverDefaults: any = MicroWebSrv2.prototype;
+serverDefaults.pool = null;
+serverDefaults.managedPool = false;
+serverDefaults.netServer = null;
+serverDefaults.connectionCount = 0;
+serverDefaults.sslOptions = null;
+serverDefaults.limits = null;
+serverDefaults.RootPath = 'www';
+serverDefaults.RequestsTimeoutSec = 2;
+serverDefaults.HandlerTimeoutSec = 30;
+serverDefaults.MemoryReserveVars = 256;
+serverDefaults.NotFoundURL = null;
+serverDefaults.AllowAllOrigins = false;
+serverDefaults.CORSAllowAll = false;
+serverDefaults.OnLogging = null;
+serverDefaults.ServeUnknownTypes = false;

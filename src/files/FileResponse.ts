@@ -71,5 +71,5 @@ export function sendFileVariants(response: any, files: FileBackend, variants: Fi
   }
   if (useGzip) response.SetHeader('Content-Encoding', 'gzip');
   if (range !== null) response.SetHeader('Content-Range', 'bytes ' + range.start + '-' + range.end + '/' + size);
-  response.sendBody(range !== null ? 206 : 200, source, length, mimeType);
+  response.send(range !== null ? 206 : 200, source, length, mimeType);
 }

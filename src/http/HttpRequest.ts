@@ -38,8 +38,11 @@ export class HttpRequest {
   }
 
   /** `[ip, port]` of the client where the network driver reports it; `['', 0]` otherwise (Espruino Linux). */
-  get UserAddress(): [string, number] { return this.connection.remoteAddress; }
-  get IsSSL(): boolean { return this.connection.isSSL; }
+  get UserAddress(): [string, number] {
+    var socket = this.connection.socket;
+    return [socket.remoteAddress || '', socket.remotePort || 0];
+  }
+  get IsSSL(): boolean { return this.server.IsSSLEnabled; }
   get HttpVer(): string { return this.head.version; }
   get Method(): string { return this.head.method; }
   get QueryString(): string { return this.head.query; }

@@ -12,7 +12,7 @@ import { isBinaryData, toBinaryString } from '../text/binary';
 import { ByteSource } from '../transport/Connection';
 import { ChunkedSource, StreamSource, toByteSource } from './sources';
 import { filesPart } from '../files/part';
-import { containsString } from '../text/strings';
+import { findString } from '../text/strings';
 
 /** What a response needs from the HTTP session that owns the connection. */
 export interface ResponseSession {
@@ -71,15 +71,11 @@ export class HttpResponse {
     return null;
   }
 
-  private hasHeader(name: string): boolean {
-    return this.findHeader(name) !== null;
-  }
-
   /**
    * Builds and queues the status line and headers, then the body. `body` is a binary string or a
    * ByteSource; `length` is its size, or -1 to send it chunked.
    */
-  private send(code: number, body: string | ByteSource | null, length: number, defaultType: string | null): void {
+  send(code: number, body: string | ByteSource | null, length: number, defaultType: string | null): void {
     if (this.headersSent) throw new Error('Response headers already sent');
     if (typeof code !== 'number' || code < 100 || code > 999 || code % 1 !== 0) {
       throw new Error('Response: code must be an integer from 100 to 999');
@@ -111,12 +107,12 @@ export class HttpResponse {
       } else {
         head += 'Connection: close\r\n';
       }
-      if (!this.hasHeader('cache-control')) head += 'Cache-Control: ' + (this.AllowCaching ? CACHE_FOREVER : NO_CACHE) + '\r\n';
+      if (!this.findHeader('cache-control') !== null) head += 'Cache-Control: ' + (this.AllowCaching ? CACHE_FOREVER : NO_CACHE) + '\r\n';
     }
     if (body !== null && !noContent) {
       var type = this.ContentType || defaultType;
-      if (type !== null && !this.hasHeader('content-type')) {
-        if (this.ContentCharset && !containsString(type, 'charset=')) type += '; charset=' + this.ContentCharset;
+      if (type !== null && !this.findHeader('content-type') !== null) {
+        if (this.ContentCharset && findString(type, 'charset=') < 0) type += '; charset=' + this.ContentCharset;
         head += 'Content-Type: ' + type + '\r\n';
       }
       if (length >= 0) head += 'Content-Length: ' + length + '\r\n';
@@ -125,7 +121,7 @@ export class HttpResponse {
     if (origin) {
       head += 'Access-Control-Allow-Origin: ' + origin + '\r\n';
       if (vary === null) head += 'Vary: Origin\r\n';
-    } else if (this.AccessControlAllowOrigin && !this.hasHeader('access-control-allow-origin')) {
+    } else if (this.AccessControlAllowOrigin && !this.findHeader('access-control-allow-origin') !== null) {
       head += 'Access-Control-Allow-Origin: ' + this.AccessControlAllowOrigin + '\r\n';
     }
     head += '\r\n';
@@ -165,7 +161,7 @@ export class HttpResponse {
     }
     var binary = isBinaryData(content);
     var bytes = HttpResponse.contentBytes(content);
-    if (!binary && this.ContentType && !this.ContentCharset && !containsString(this.ContentType, 'charset=')) {
+    if (!binary && this.ContentType && !this.ContentCharset && findString(this.ContentType, 'charset=') < 0) {
       this.ContentCharset = 'UTF-8';
     }
     this.send(code, bytes, bytes.length, binary ? 'application/octet-stream' : 'text/html; charset=UTF-8');
@@ -210,14 +206,6 @@ export class HttpResponse {
     if (!part.sendFile(this, filename, attachmentName ? contentDisposition(attachmentName) : null)) this.ReturnNotFound();
   }
 
-  /**
-   * Sends `code` with a body already described: a binary string or a ByteSource of `length` bytes
-   * (-1: unknown, sent chunked). Used by the file responses.
-   */
-  sendBody(code: number, body: string | ByteSource, length: number, mimeType: string): void {
-    this.send(code, body, length, mimeType);
-  }
-
   /** Sends `101 Switching Protocols`; the caller (a module) then owns the connection. */
   SwitchingProtocols(upgrade: string): void {
     if (typeof upgrade !== 'string' || !upgrade) throw new Error('SwitchingProtocols: upgrade must be a non-empty string');
@@ -257,7 +245,7 @@ export class HttpResponse {
   /** 405 with the `Allow` header RFC 9110 §15.5.6 requires (the original omits it). */
   ReturnMethodNotAllowed(): void {
     var allowed = this.session !== null ? this.session.allowedMethods(this.Request) : [];
-    if (allowed.length && !this.hasHeader('allow')) this.SetHeader('Allow', allowed.join(', '));
+    if (allowed.length && !this.findHeader('allow') !== null) this.SetHeader('Allow', allowed.join(', '));
     this.Return(405);
   }
 

@@ -27,6 +27,8 @@ type Phase = 'idle' | 'receiving' | 'handling' | 'sending' | 'closing' | 'upgrad
 var KNOWN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'CONNECT'];
 var STATIC_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 /** MicroWebSrv2's log levels (kept here to avoid a dependency cycle). */
+/** Pipelined input a connection may hold while its current response is under way, in BufferSlotSize units. */
+var MAX_PENDING_SLOTS = 4;
 var DEBUG = 0;
 var WARNING = 2;
 
@@ -62,7 +64,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     if (parser === null) parser = this.parser = new RequestParser(server.parserLimits(), this);
     parser.feed(data);
     // Pipelined input waits in the parser while a response is under way; bound it.
-    if (this.parser !== null && this.parser.pendingBytes > server.maxPendingInput()) {
+    if (this.parser !== null && this.parser.pendingBytes > server.BufferSlotSize * MAX_PENDING_SLOTS) {
       server.Log('Connection dropped: too much pipelined input', WARNING);
       this.connection.destroy();
     }
@@ -122,14 +124,14 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     request.Response.session = this;
     if (path === null) {
       this.earlyStatus = 400;
-      this.parser!.skipBody();
+      this.parser!.discardBody = true;
       return;
     }
     var route = this.route = ResolveRoute(head.method, head.path);
     // Only route handlers read bodies; static files, modules and errors discard them, so an
     // unwanted upload never occupies memory.
     if (route === null) {
-      this.parser!.skipBody();
+      this.parser!.discardBody = true;
       return;
     }
     var server = this.server;
@@ -149,7 +151,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     this.mustClose = true;
     this.route = null;
     if (this.request !== null) this.request.Response.SetHeader('Retry-After', 1);
-    this.parser!.skipBody();
+    this.parser!.discardBody = true;
   }
 
   onBody(data: string): void {

@@ -5,6 +5,7 @@
 // the limits allow.
 
 import { findString } from '../text/strings';
+import { hexValue } from './url';
 
 /** Limits, each enforced as bytes arrive. The server derives them from its configuration
  *  (MicroWebSrv2.parserLimits: BufferSlotSize, twice that, 100, MaxRequestContentLength). */
@@ -107,7 +108,8 @@ var VISIBLE_ASCII = /^[!-~]+$/;
 export class RequestParser {
   private limits: RequestParserLimits;
   private events: RequestParserEvents;
-  private current: RequestParserState = 'idle';
+  /** The named state, see RequestParserState. */
+  state: RequestParserState = 'idle';
   private buffer = '';
   /** Start of the unconsumed input in `buffer`; the consumed part is dropped once per feed. */
   private pos = 0;
@@ -121,16 +123,12 @@ export class RequestParser {
   /** Body bytes still expected in the body or the current chunk. */
   private remaining = 0;
   private chunkedTotal = 0;
-  private discardBody = false;
+  /** Set after onHead: the body is read and thrown away (no onBody), still ending with onEnd. */
+  discardBody = false;
 
   constructor(limits: RequestParserLimits, events: RequestParserEvents) {
     this.limits = limits;
     this.events = events;
-  }
-
-  /** The named state, see RequestParserState. */
-  get state(): RequestParserState {
-    return this.current;
   }
 
   /** Input buffered but not yet consumed, so the server can bound what a paused parser holds. */
@@ -140,7 +138,7 @@ export class RequestParser {
 
   /** Takes a binary string, split at any byte, and processes as far as allowed. */
   feed(chunk: string): void {
-    if (this.current === 'failed' || chunk.length === 0) return;
+    if (this.state === 'failed' || chunk.length === 0) return;
     this.buffer += chunk;
     this.run();
   }
@@ -148,16 +146,12 @@ export class RequestParser {
   /** After onEnd, once the response is done: starts the next request with the buffered input.
    *  Has no effect in any other state. */
   next(): void {
-    if (this.current !== 'done') return;
-    this.current = 'idle';
+    if (this.state !== 'done') return;
+    this.state = 'idle';
     this.head = null;
     this.run();
   }
 
-  /** After onHead: the body is read and thrown away (no onBody), still ending with onEnd. */
-  skipBody(): void {
-    this.discardBody = true;
-  }
 
   private run(): void {
     if (this.running) return;
@@ -167,7 +161,7 @@ export class RequestParser {
       // inline (not a step() method) to keep the call depth low, see the note at failParser.
       var progressed = true;
       while (progressed) {
-        switch (this.current) {
+        switch (this.state) {
           case 'idle': progressed = this.readRequestLine(); break;
           case 'head': progressed = this.readFieldLine(); break;
           case 'body': progressed = this.readBody(); break;
@@ -228,7 +222,7 @@ export class RequestParser {
     this.sectionBytes = 0;
     this.hostFields = 0;
     this.discardBody = false;
-    this.current = 'head';
+    this.state = 'head';
     return true;
   }
 
@@ -266,16 +260,12 @@ export class RequestParser {
     return head;
   }
 
-  private countFieldLine(line: string): void {
-    this.sectionBytes += line.length;
-    this.sectionLines++;
-  }
-
   private readFieldLine(): boolean {
     var line = this.readLine(this.limits.maxHeaderBytes - this.sectionBytes, 431, 'header section too large');
     if (line === null) return false;
     if (line.length === 0) return this.endHeaderSection();
-    this.countFieldLine(line);
+    this.sectionBytes += line.length;
+    this.sectionLines++;
     if (this.sectionLines > this.limits.maxHeaderCount) return failParser(this, 431, 'too many header fields');
     var colon = checkFieldLine(line);
     if (colon < 0) return failParser(this, 400, fieldLineProblem(colon));
@@ -332,7 +322,7 @@ export class RequestParser {
     this.sectionBytes = 0;
     this.chunkedTotal = 0;
     this.remaining = head.contentLength;
-    this.current = head.chunked ? 'chunk-size' : 'body';
+    this.state = head.chunked ? 'chunk-size' : 'body';
     this.events.onHead(head);
     return head.contentLength === 0 ? endRequest(this) : true;
   }
@@ -360,19 +350,19 @@ export class RequestParser {
     var size = parseChunkSize(line);
     if (size < 0) return failParser(this, 400, 'invalid chunk size');
     if (size === 0) {
-      this.current = 'trailers';
+      this.state = 'trailers';
       return true;
     }
     this.chunkedTotal += size;
     if (this.chunkedTotal > this.limits.maxContentLength) return failParser(this, 413, 'body larger than allowed');
     this.remaining = size;
-    this.current = 'chunk-data';
+    this.state = 'chunk-data';
     return true;
   }
 
   private readChunkData(): boolean {
     if (!this.passBodyBytes()) return false;
-    this.current = 'chunk-data-end';
+    this.state = 'chunk-data-end';
     return true;
   }
 
@@ -389,7 +379,7 @@ export class RequestParser {
     } else {
       return failParser(this, 400, 'chunk data not followed by CRLF');
     }
-    this.current = 'chunk-size';
+    this.state = 'chunk-size';
     return true;
   }
 
@@ -399,7 +389,8 @@ export class RequestParser {
     var line = this.readLine(this.limits.maxHeaderBytes - this.sectionBytes, 431, 'trailer section too large');
     if (line === null) return false;
     if (line.length === 0) return endRequest(this);
-    this.countFieldLine(line);
+    this.sectionBytes += line.length;
+    this.sectionLines++;
     var colon = checkFieldLine(line);
     if (colon < 0) return failParser(this, 400, fieldLineProblem(colon));
     return true;
@@ -409,7 +400,7 @@ export class RequestParser {
 /** '1.0', '1.1' (any HTTP/1.x above 1.0), 'unsupported' (another major version) or '' (malformed). */
 function parseVersion(text: string): string {
   if (text.length !== 8 || text.substring(0, 5) !== 'HTTP/' || text.charAt(6) !== '.') return '';
-  if (!isDigit(text.charCodeAt(5)) || !isDigit(text.charCodeAt(7))) return '';
+  if (!isDigits(text.charAt(5) + text.charAt(7))) return '';
   if (text.charAt(5) !== '1') return 'unsupported';
   return text.charAt(7) === '0' ? '1.0' : '1.1';
 }
@@ -520,22 +511,12 @@ function trimSpaces(text: string, from: number): string {
   return text.substring(start, end);
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
 function isDigits(text: string): boolean {
   for (var i = 0; i < text.length; i++) {
-    if (!isDigit(text.charCodeAt(i))) return false;
+    var c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
   }
   return true;
-}
-
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 65 && c <= 70) return c - 55;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
 }
 
 // Failing and ending are plain functions taking the parser, not methods. Espruino 2v29 counts the
@@ -546,7 +527,7 @@ function hexValue(c: number): number {
 
 /** The parser stops for good and reports the status to answer with; returns false (no progress). */
 function failParser(parser: any, status: number, message: string): false {
-  parser.current = 'failed';
+  parser.state = 'failed';
   parser.buffer = '';
   parser.pos = 0;
   parser.head = null;
@@ -562,7 +543,7 @@ function rejectLine(parser: any, status: number, message: string): null {
 
 /** The request is complete: the parser pauses until next(). */
 function endRequest(parser: any): true {
-  parser.current = 'done';
+  parser.state = 'done';
   parser.events.onEnd();
   return true;
 }

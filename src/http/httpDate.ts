@@ -7,16 +7,13 @@ var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oc
 /** A board without network time starts in 1970; before this moment the clock is taken as unset. */
 var CLOCK_SET_AFTER_MS = 1577836800000; // 2020-01-01
 
-function pad2(n: number): string {
-  return n < 10 ? '0' + n : '' + n;
-}
-
 /** `Sun, 06 Nov 1994 08:49:37 GMT` */
 export function formatHttpDate(ms: number): string {
   var d = new Date(ms);
-  return DAYS[d.getUTCDay()] + ', ' + pad2(d.getUTCDate()) + ' ' + MONTHS[d.getUTCMonth()] + ' ' +
-    d.getUTCFullYear() + ' ' + pad2(d.getUTCHours()) + ':' + pad2(d.getUTCMinutes()) + ':' +
-    pad2(d.getUTCSeconds()) + ' GMT';
+  // Two digits each (the 1 in front is cut off): one function less on a board than a pad helper.
+  var time = String(1e6 + d.getUTCHours() * 1e4 + d.getUTCMinutes() * 100 + d.getUTCSeconds());
+  return DAYS[d.getUTCDay()] + ', ' + String(100 + d.getUTCDate()).substring(1) + ' ' + MONTHS[d.getUTCMonth()] + ' ' +
+    d.getUTCFullYear() + ' ' + time.substring(1, 3) + ':' + time.substring(3, 5) + ':' + time.substring(5) + ' GMT';
 }
 
 /** RFC 9110 §6.6.1: send Date only with a clock worth trusting. */

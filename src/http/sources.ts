@@ -61,6 +61,8 @@ var CHUNK_OVERHEAD = 12;
  */
 export class ChunkedSource implements ByteSource {
   private finished = false;
+  /** StreamSource's: one function for both on a board. */
+  close!: () => void;
   constructor(private inner: ByteSource) {}
   read(maxBytes: number): string | undefined {
     if (this.finished) return undefined;
@@ -70,7 +72,5 @@ export class ChunkedSource implements ByteSource {
     this.finished = true;
     return '0\r\n\r\n';
   }
-  close(): void {
-    if (this.inner.close) this.inner.close();
-  }
 }
+ChunkedSource.prototype.close = StreamSource.prototype.close;

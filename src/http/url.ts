@@ -84,7 +84,8 @@ function isUnreserved(c: number): boolean {
     c === 0x2d || c === 0x2e || c === 0x5f || c === 0x7e;
 }
 
-function hexValue(c: number): number {
+/** The value of a hex digit's character code, or -1. */
+export function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   if (c >= 0x41 && c <= 0x46) return c - 0x37;
   if (c >= 0x61 && c <= 0x66) return c - 0x57;

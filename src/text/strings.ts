@@ -9,7 +9,3 @@ export function findString(text: string, needle: string, from?: number): number 
   return at >= 0 && at + needle.length <= text.length ? at : -1;
 }
 
-/** `text.includes(needle)`, right on Espruino. */
-export function containsString(text: string, needle: string): boolean {
-  return findString(text, needle) >= 0;
-}

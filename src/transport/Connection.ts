@@ -74,7 +74,8 @@ export class Connection {
   /** How much of the string at the head of the queue is already sent: large strings are sliced
    *  in place instead of copying their rest after every slice. */
   private headOffset!: number;
-  private queuedBytes!: number;
+  /** Bytes accepted by send() but not yet handed to the socket (sources count as unknown: 0). */
+  pendingBytes!: number;
   /** Milliseconds timestamp; 0 when no deadline is armed. Swept by the pool's single timer. */
   deadline!: number;
   handler!: ConnectionHandler | null;
@@ -98,25 +99,6 @@ export class Connection {
     return (this.flags & CLOSED) !== 0;
   }
 
-  get isSSL(): boolean {
-    return this.listener !== null && this.listener.IsSSLEnabled;
-  }
-
-  /** `[ip, port]` where the network driver gives it (not on Espruino's Linux build): else `['', 0]`. */
-  get remoteAddress(): [string, number] {
-    return [this.socket.remoteAddress || '', this.socket.remotePort || 0];
-  }
-
-  /** Bytes accepted by send() but not yet handed to the socket (sources count as unknown: 0). */
-  get pendingBytes(): number {
-    return this.queuedBytes;
-  }
-
-  /** True while nothing is queued or being written: the moment to send more. */
-  get isIdle(): boolean {
-    return (this.flags & WRITING) === 0 && this.queue === null;
-  }
-
   /** Queues binary data (a binary string) and starts sending. Sent in slices, never one large write. */
   send(data: string): void {
     this.enqueue(data);
@@ -136,17 +118,12 @@ export class Connection {
     var entry: any = item;
     if (typeof item === 'string') {
       if (!item) return;
-      this.queuedBytes += item.length;
+      this.pendingBytes += item.length;
     } else {
       entry = [SOURCE_MARK, item];
     }
     if (this.queue === null) this.queue = [entry];
     else this.queue.push(entry);
-  }
-
-  /** Starts sending what is queued, if no slice is already on its way. */
-  flush(): void {
-    this.pump();
   }
 
   /** Re-arm the deadline on every drained slice while sending (0: stop). */
@@ -164,7 +141,7 @@ export class Connection {
   end(): void {
     if (this.flags & (CLOSING | CLOSED)) return;
     this.flags |= CLOSING;
-    if (this.isIdle) this.endSocket();
+    if ((this.flags & WRITING) === 0 && this.queue === null) this.endSocket();
   }
 
   /** Closes now, dropping whatever is queued (what the socket already took is still flushed). */
@@ -183,7 +160,7 @@ export class Connection {
    * before destroy(), such as a WebSocket's Close frame when the server stops.
    */
   writeIfIdle(data: string): boolean {
-    if (!this.isIdle || (this.flags & (CLOSING | CLOSED))) return false;
+    if (this.flags & (WRITING | CLOSING | CLOSED) || this.queue !== null) return false;
     this.socket.write(data);
     return true;
   }
@@ -202,8 +179,8 @@ export class Connection {
     else this.destroy();
   }
 
-  /** Hands the next slice to the socket if none is in flight. */
-  private pump(): void {
+  /** Starts sending what is queued: hands the next slice to the socket if none is in flight. */
+  flush(): void {
     if (this.flags & (WRITING | CLOSED)) return;
     var sliceSize = this.listener !== null ? this.listener.BufferSlotSize : 536;
     var slice = '';
@@ -220,13 +197,13 @@ export class Connection {
         // would hold it until the peer's delayed ACK (about 40 ms a message on Linux and lwIP).
         if (left <= room + sliceSize) {
           slice += offset ? head.substring(offset) : head;
-          this.queuedBytes -= left;
+          this.pendingBytes -= left;
           queue.shift();
           delete (this as any).headOffset;
         } else {
           slice += head.substring(offset, offset + room);
           this.headOffset = offset + room;
-          this.queuedBytes -= room;
+          this.pendingBytes -= room;
         }
       } else {
         var source: ByteSource = head[1];
@@ -267,14 +244,14 @@ export class Connection {
     if (this.flags & CLOSED) return;
     this.flags &= ~WRITING;
     if (this.progressTimeoutSec > 0) this.setTimeout(this.progressTimeoutSec);
-    this.pump();
+    this.flush();
     if (this.flags === 0) delete (this as any).flags;
   }
 
   /** Back to the prototype's defaults: an empty queue costs no variables. */
   private clearQueue(): void {
     delete (this as any).queue;
-    delete (this as any).queuedBytes;
+    delete (this as any).pendingBytes;
     delete (this as any).headOffset;
   }
 
@@ -307,7 +284,7 @@ export class Connection {
 var defaults: any = Connection.prototype;
 defaults.flags = 0;
 defaults.queue = null;
-defaults.queuedBytes = 0;
+defaults.pendingBytes = 0;
 defaults.headOffset = 0;
 defaults.deadline = 0;
 defaults.handler = null;
