@@ -103,9 +103,7 @@ export class MicroWebSrv2 {
    */
   ServeUnknownTypes!: boolean;
 
-  constructor() {
-    this.SetNormalConfig();
-  }
+  // The Normal preset is the default, from the prototype (see the end of this file).
 
   // ---- Static methods ----
 
@@ -417,6 +415,12 @@ serverDefaults.netServer = null;
 serverDefaults.connectionCount = 0;
 serverDefaults.sslOptions = null;
 serverDefaults.limits = null;
+// SetNormalConfig()'s values.
+serverDefaults.ConnQueueCapacity = 256;
+serverDefaults.BufferSlotsCount = 512;
+serverDefaults.BufferSlotSize = 4 * 1024;
+serverDefaults.KeepAllocBufferSlots = true;
+serverDefaults.MaxRequestContentLength = 2 * 1024 * 1024;
 serverDefaults.RootPath = 'www';
 serverDefaults.RequestsTimeoutSec = 2;
 serverDefaults.HandlerTimeoutSec = 30;

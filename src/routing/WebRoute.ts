@@ -1,5 +1,7 @@
 // Web routes: a small linear table, as the original keeps. A handful of routes is the normal size
-// on a board, and a linear scan over pre-split segments costs no memory beyond the table itself.
+// on a board. Each entry keeps only its method, pattern, handler and name, in an array: a route is
+// about 10 variables on a board where an object with its pattern pre-split took 34, so the pattern
+// is split again while matching (a few short strings, freed with the request).
 //
 // Differences from the original, on purpose (see docs/COMPATIBILITY.md):
 // - literal segments match exactly (the original lower-cases both sides and treats `.` as a regex);
@@ -20,15 +22,12 @@ export var PATCH = 'PATCH';
 export type RouteArgs = { [name: string]: string | number };
 export type RouteHandler = (microWebSrv2: any, request: any, args?: RouteArgs) => void;
 
-interface RouteEntry {
-  handler: RouteHandler;
-  method: string;
-  routePath: string;
-  name: string | null;
-  /** Literal segments as strings; argument segments as `null`, their names in argNames. */
-  segments: (string | null)[];
-  argNames: string[];
-}
+/** [method, routePath, handler, name]. */
+type RouteEntry = [string, string, RouteHandler, string | null];
+const METHOD = 0;
+const PATTERN = 1;
+const HANDLER = 2;
+const NAME = 3;
 
 export interface RouteResult {
   Handler: RouteHandler;
@@ -48,6 +47,12 @@ function splitPath(path: string): string[] {
   return segments;
 }
 
+/** The argument name of a pattern segment `<name>`, or null for a literal segment. */
+function argName(segment: string): string | null {
+  return segment.length > 2 && segment.charAt(0) === '<' && segment.charAt(segment.length - 1) === '>'
+    ? segment.substring(1, segment.length - 1) : null;
+}
+
 function checkNonEmptyString(value: any, what: string): void {
   if (typeof value !== 'string' || value.length === 0) throw new Error(what + ' must be a non-empty string');
 }
@@ -61,27 +66,12 @@ export function RegisterRoute(handler: RouteHandler, method: string, routePath: 
   if (name !== undefined && name !== null && typeof name !== 'string') {
     throw new Error('RegisterRoute: name must be a string or null');
   }
-  var segments: (string | null)[] = [];
-  var argNames: string[] = [];
-  var parts = splitPath(routePath);
-  for (var i = 0; i < parts.length; i++) {
-    var part = parts[i];
-    if (part.length > 2 && part.charAt(0) === '<' && part.charAt(part.length - 1) === '>') {
-      segments.push(null);
-      argNames.push(part.substring(1, part.length - 1));
-    } else {
-      segments.push(part);
-    }
-  }
   method = method.toUpperCase();
   // Registering the same method and path again replaces the handler (a reloaded app must not stack routes).
   for (var r = 0; r < routes.length; r++) {
-    if (routes[r].method === method && routes[r].routePath === routePath) routes.splice(r--, 1);
+    if (routes[r][METHOD] === method && routes[r][PATTERN] === routePath) routes.splice(r--, 1);
   }
-  routes.push({
-    handler: handler, method: method, routePath: routePath,
-    name: name ? name : null, segments: segments, argNames: argNames,
-  });
+  routes.push([method, routePath, handler, name ? name : null]);
 }
 
 /** Removes every route (for tests and for apps that rebuild their table). */
@@ -101,19 +91,17 @@ function convertArg(value: string): string | number {
 
 /** Matches raw (still percent-encoded) path segments against a route; returns its args or null. */
 function matchRoute(route: RouteEntry, segments: string[]): RouteArgs | null {
-  if (route.segments.length !== segments.length) return null;
+  var pattern = splitPath(route[PATTERN]);
+  if (pattern.length !== segments.length) return null;
   var args: RouteArgs = {};
-  var argIndex = 0;
   for (var i = 0; i < segments.length; i++) {
-    var expected = route.segments[i];
-    if (expected === null) {
-      if (segments[i].length === 0) return null;
-      var decoded = percentDecode(segments[i], false);
-      if (decoded === null) return null;
-      args[route.argNames[argIndex++]] = convertArg(decoded);
+    var name = argName(pattern[i]);
+    var decoded = percentDecode(segments[i], false);
+    if (name === null) {
+      if (decoded !== pattern[i]) return null;
     } else {
-      var actual = percentDecode(segments[i], false);
-      if (actual !== expected) return null;
+      if (segments[i].length === 0 || decoded === null) return null;
+      args[name] = convertArg(decoded);
     }
   }
   return args;
@@ -130,12 +118,12 @@ export function ResolveRoute(method: string, path: string): RouteResult | null {
   var headFallback: RouteResult | null = null;
   for (var i = 0; i < routes.length; i++) {
     var route = routes[i];
-    var sameMethod = route.method === method;
-    if (!sameMethod && !(method === HEAD && route.method === GET && headFallback === null)) continue;
+    var sameMethod = route[METHOD] === method;
+    if (!sameMethod && !(method === HEAD && route[METHOD] === GET && headFallback === null)) continue;
     var args = matchRoute(route, segments);
     if (args === null) continue;
     var result: RouteResult = {
-      Handler: route.handler, Method: route.method, RoutePath: route.routePath, Name: route.name, Args: args,
+      Handler: route[HANDLER], Method: route[METHOD], RoutePath: route[PATTERN], Name: route[NAME], Args: args,
     };
     if (sameMethod) return result;
     headFallback = result;
@@ -148,8 +136,8 @@ export function AllowedMethodsForPath(path: string): string[] {
   var segments = splitPath(path);
   var methods: string[] = [];
   for (var i = 0; i < routes.length; i++) {
-    if (methods.indexOf(routes[i].method) >= 0) continue;
-    if (matchRoute(routes[i], segments) !== null) methods.push(routes[i].method);
+    if (methods.indexOf(routes[i][METHOD]) >= 0) continue;
+    if (matchRoute(routes[i], segments) !== null) methods.push(routes[i][METHOD]);
   }
   if (methods.indexOf(GET) >= 0 && methods.indexOf(HEAD) < 0) methods.push(HEAD);
   return methods;
@@ -160,17 +148,17 @@ export function PathFromRoute(routeName: string, routeArgs?: RouteArgs): string 
   checkNonEmptyString(routeName, 'PathFromRoute: routeName');
   for (var i = 0; i < routes.length; i++) {
     var route = routes[i];
-    if (route.name !== routeName) continue;
+    if (route[NAME] !== routeName) continue;
     var path = '';
-    var argIndex = 0;
-    for (var s = 0; s < route.segments.length; s++) {
-      var segment = route.segments[s];
-      if (segment === null) {
-        var argName = route.argNames[argIndex++];
-        if (!routeArgs || routeArgs[argName] === undefined || routeArgs[argName] === null) {
-          throw new Error('PathFromRoute: missing argument "' + argName + '" for route "' + routeName + '"');
+    var pattern = splitPath(route[PATTERN]);
+    for (var s = 0; s < pattern.length; s++) {
+      var segment = pattern[s];
+      var name = argName(segment);
+      if (name !== null) {
+        if (!routeArgs || routeArgs[name] === undefined || routeArgs[name] === null) {
+          throw new Error('PathFromRoute: missing argument "' + name + '" for route "' + routeName + '"');
         }
-        segment = percentEncode(String(routeArgs[argName]));
+        segment = percentEncode(String(routeArgs[name]));
       }
       path += '/' + segment;
     }
