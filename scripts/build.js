@@ -85,8 +85,12 @@ function tsc(args) {
  */
 const KEEP_NAMES = new Set([
   'buffer', 'data', 'message', 'offset', 'code', 'size', 'length', 'name', 'value', 'read', 'write', 'close', 'end',
-  'pool', 'connections', 'limits', 'listener', 'handler', 'socket',
+  'pool', 'connections', 'limits',
 ]);
+
+/** Public in TypeScript (the classes share them) but internal to the bundles: shortened too. These
+ *  are fields of every open connection, one variable each on a board. */
+const INTERNAL_NAMES = ['listener', 'handler', 'socket'];
 
 function privateNames() {
   const privates = new Set();
@@ -103,7 +107,7 @@ function privateNames() {
     }
   };
   walk(path.join(root, 'build/types'));
-  return [...privates].filter((n) => !publics.has(n) && !KEEP_NAMES.has(n)).sort();
+  return [...privates].filter((n) => !publics.has(n) && !KEEP_NAMES.has(n)).concat(INTERNAL_NAMES).sort();
 }
 
 /** What the core bundle exports, for the module bundles' check. */
@@ -178,6 +182,11 @@ async function main() {
     fs.writeFileSync(path.join(root, 'dist', result.name + '.min.js'), result.min);
     rows.push(`${result.name.padEnd(30)} ${String(result.code.length).padStart(7)} B  ${String(result.min.length).padStart(7)} B minified`);
   }
+  // For the memory tools' breakdowns: shortened property name -> name in src/.
+  const props = nameCache.props && nameCache.props.props ? nameCache.props.props : {};
+  const names = {};
+  for (const key of Object.keys(props)) names[props[key]] = key.replace(/^\$/, '');
+  fs.writeFileSync(path.join(root, 'dist', 'mangled-names.json'), JSON.stringify(names, null, 1) + '\n');
   if (!process.env.BUILD_QUIET) console.log('build: dist/\n  ' + rows.join('\n  '));
 }
 

@@ -148,6 +148,15 @@ async function measureModules(repl, modules) {
   return { rest, results };
 }
 
+/** Shortened property name -> name in src/, as the build wrote it (empty when absent). */
+function mangledNames(dist) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dist, 'mangled-names.json'), 'utf8'));
+  } catch (e) {
+    return {};
+  }
+}
+
 /** Waits until the core has released its files part (it does after 10 s without use). */
 async function waitPartReleased(repl, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
@@ -319,11 +328,11 @@ async function main() {
 
   if (figures.connectionTree) {
     console.log('\n  One keep-alive connection, by object (own vars; see docs/MEMORY.md):');
-    for (const l of probe.formatTree(figures.connectionTree, 'Connection', '    ')) console.log(l);
+    for (const l of probe.formatTree(figures.connectionTree, 'Connection', '    ', mangledNames(o.dist))) console.log(l);
   }
   if (figures.webSocketTree) {
     console.log('\n  One WebSocket, by object:');
-    for (const l of probe.formatTree(figures.webSocketTree, 'Connection', '    ')) console.log(l);
+    for (const l of probe.formatTree(figures.webSocketTree, 'Connection', '    ', mangledNames(o.dist))) console.log(l);
   }
 
   if (o.ram && o.espruino) {

@@ -22,7 +22,7 @@ const DEFINE_HELPERS = [
 /** Expression: the tree of connection `index` of the demo's server (global `mws2`). */
 function connectionTreeExpression(index) {
   return '(function(){var c=mws2.pool.connections[' + index + '];if(!c)return null;' +
-    'var skip=[c,mws2,mws2.pool,global,c.listener,mws2.files,mws2.limits];' +
+    'var skip=[c,mws2,mws2.pool,global,mws2.limits];' +
     'return __mws2tree(c,skip,5)})()';
 }
 
@@ -34,12 +34,14 @@ function treeTotal(tree) {
   return total;
 }
 
-/** Lines `name  vars` for a tree, children indented, largest first. */
-function formatTree(tree, name, indent) {
+/** Lines `name  vars` for a tree, children indented, largest first; `names` maps shortened property
+ *  names back to those of src/ (dist/mangled-names.json). */
+function formatTree(tree, name, indent, names) {
   indent = indent || '';
+  names = names || {};
   const lines = [indent + name + ': ' + tree.own + ' own' + (Object.keys(tree.kids).length ? ', ' + treeTotal(tree) + ' with what it holds' : '')];
   const kids = Object.keys(tree.kids).sort((a, b) => treeTotal(tree.kids[b]) - treeTotal(tree.kids[a]));
-  for (const k of kids) lines.push.apply(lines, formatTree(tree.kids[k], k, indent + '  '));
+  for (const k of kids) lines.push.apply(lines, formatTree(tree.kids[k], names[k] || k, indent + '  ', names));
   return lines;
 }
 

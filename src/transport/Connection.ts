@@ -51,17 +51,17 @@ var ENDED = 8;
 var DRAIN_LISTENED = 16;
 
 function onSocketData(this: any, data: string): void {
-  var connection: Connection = this.mws2c;
+  var connection: Connection = this.mws2;
   if (connection && connection.handler && !connection.closed) connection.handler.onData(data);
 }
 
 function onSocketDrain(this: any): void {
-  var connection: Connection = this.mws2c;
+  var connection: Connection = this.mws2;
   if (connection) connection.onSocketDrain();
 }
 
 function onSocketClose(this: any): void {
-  var connection: Connection = this.mws2c;
+  var connection: Connection = this.mws2;
   if (connection) connection.onSocketClosed();
 }
 
@@ -88,7 +88,7 @@ export class Connection {
     public listener: ConnectionListener | null,
     readonly socket: EspruinoSocket,
   ) {
-    (socket as any).mws2c = this;
+    (socket as any).mws2 = this;
     socket.on('data', onSocketData);
     socket.on('close', onSocketClose);
     // No 'error' listener: on Espruino 'error' is always followed by 'close', and an event nobody
@@ -270,7 +270,7 @@ export class Connection {
     this.flags = CLOSED;
     this.dropQueue();
     this.deadline = 0;
-    (this.socket as any).mws2c = undefined;
+    delete (this.socket as any).mws2;
     var handler = this.handler;
     var listener = this.listener;
     this.handler = null;

@@ -75,6 +75,12 @@ export class FrameReader {
     return this.current;
   }
 
+  /** True between messages: no frame or fragmented message under way, open. Such a reader holds
+   *  nothing, so its owner may drop it and start a new one for the next frame. */
+  isAtRest(): boolean {
+    return this.current === 'header' && this.pending === '' && this.messageOpcode === 0;
+  }
+
   feed(chunk: string): void {
     if (this.current === 'closed' || this.current === 'failed') return;
     var data = this.pending === '' ? chunk : this.pending + chunk;
