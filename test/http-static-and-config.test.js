@@ -313,6 +313,30 @@ describe('memory reserve (MemoryReserveVars)', function () {
     assert.strictEqual((await rawRequest(app.port, 'GET /x HTTP/1.1\r\nHost: x\r\n\r\n')).status, 200);
   });
 
+  it('answers 503 and closes when memory runs short between two requests of a keep-alive connection', async () => {
+    const socket = net.connect(app.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (d) => { received += d.toString('latin1'); });
+    const closed = new Promise((r) => socket.on('close', r));
+    try {
+      await new Promise((r) => socket.on('connect', r));
+      socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
+      for (let i = 0; i < 100 && !/\r\n\r\nx$/.test(received); i++) await new Promise((r) => setTimeout(r, 10));
+      assert.match(received, /^HTTP\/1\.1 200 /);
+      // Enough for the connection already open, not for answering another request above the reserve.
+      app.ctx.setFreeVars(300);
+      socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
+      await closed;
+      const second = received.substring(received.indexOf('HTTP/1.1', 10));
+      assert.match(second, /^HTTP\/1\.1 503 /);
+      assert.match(second, /\r\nConnection: close\r\n/i);
+    } finally {
+      app.ctx.setFreeVars(null);
+      socket.destroy();
+    }
+    assert.strictEqual((await rawRequest(app.port, 'GET /x HTTP/1.1\r\nHost: x\r\n\r\n')).status, 200);
+  });
+
   it('refuses a body that would eat the reserve with 503 before reading it, and closes', async () => {
     app.ctx.setFreeVars(1000);
     try {

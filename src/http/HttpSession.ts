@@ -29,6 +29,8 @@ var STATIC_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 /** MicroWebSrv2's log levels (kept here to avoid a dependency cycle). */
 /** Pipelined input a connection may hold while its current response is under way, in BufferSlotSize units. */
 var MAX_PENDING_SLOTS = 4;
+/** Variables an answer takes on a board beyond the request itself (response, head, a small page), with margin. */
+var REQUEST_VARIABLES = 120;
 var DEBUG = 0;
 var WARNING = 2;
 
@@ -127,6 +129,14 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       this.parser!.discardBody = true;
       return;
     }
+    var server = this.server;
+    // Answering takes memory too (the response, its head, what the handler builds): with less than
+    // that above the reserve, 503 and close rather than run the board out of memory mid-answer.
+    var forAnswer = server.MemoryReserveVars + REQUEST_VARIABLES;
+    if (freeVariables(forAnswer) < forAnswer) {
+      this.refuseForMemory();
+      return;
+    }
     var route = this.route = ResolveRoute(head.method, head.path);
     // Only route handlers read bodies; static files, modules and errors discard them, so an
     // unwanted upload never occupies memory.
@@ -134,7 +144,6 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       this.parser!.discardBody = true;
       return;
     }
-    var server = this.server;
     // A body is buffered whole for its handler: refuse it now if it would eat the memory reserve.
     var needed = server.MemoryReserveVars + variablesForBytes(head.chunked ? server.BufferSlotSize : head.contentLength);
     if (head.contentLength !== 0 && freeVariables(needed) < needed) {
