@@ -25,7 +25,6 @@ var loadedModules: { name: string; instance: MicroWebSrv2Module }[] = [];
 /** Built-in module bundles are stored under these names; user modules under their own. */
 var BUILTIN_MODULE_PREFIX = 'MicroWebSrv2.';
 
-var LOG_TYPE_NAMES = ['DEBUG', 'INFO', 'WARNING', 'ERROR'];
 
 /** About what an idle keep-alive connection costs on Espruino (measured: docs/MEMORY.md), with margin for a request. */
 var CONNECTION_VARIABLES = 150;
@@ -333,7 +332,8 @@ export class MicroWebSrv2 {
       return;
     }
     if (msgType === MicroWebSrv2.DEBUG) return;
-    console.log('MWS2-' + (LOG_TYPE_NAMES[msgType] || 'LOG') + '> ' + text);
+    var type = msgType === MicroWebSrv2.INFO ? 'INFO' : msgType === MicroWebSrv2.WARNING ? 'WARNING' : msgType === MicroWebSrv2.ERROR ? 'ERROR' : 'LOG';
+    console.log('MWS2-' + type + '> ' + text);
   }
 
   /** Espruino's engine errors have no `name`; log what there is. */

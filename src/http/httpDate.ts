@@ -1,8 +1,11 @@
 // HTTP dates (RFC 9110 §5.6.7, IMF-fixdate). Built by hand: Espruino's toUTCString() does not pad
 // the day ("Thu, 1 Jan 1970"), which is not a valid HTTP date.
 
-var DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+import { findString } from '../text/strings';
+
+// Three letters each, in one string: an array of 19 short strings costs a board about 40 variables.
+var DAYS = 'SunMonTueWedThuFriSat';
+var MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 
 /** A board without network time starts in 1970; before this moment the clock is taken as unset. */
 var CLOCK_SET_AFTER_MS = 1577836800000; // 2020-01-01
@@ -12,7 +15,9 @@ export function formatHttpDate(ms: number): string {
   var d = new Date(ms);
   // Two digits each (the 1 in front is cut off): one function less on a board than a pad helper.
   var time = String(1e6 + d.getUTCHours() * 1e4 + d.getUTCMinutes() * 100 + d.getUTCSeconds());
-  return DAYS[d.getUTCDay()] + ', ' + String(100 + d.getUTCDate()).substring(1) + ' ' + MONTHS[d.getUTCMonth()] + ' ' +
+  var day = d.getUTCDay() * 3;
+  var month = d.getUTCMonth() * 3;
+  return DAYS.substring(day, day + 3) + ', ' + String(100 + d.getUTCDate()).substring(1) + ' ' + MONTHS.substring(month, month + 3) + ' ' +
     d.getUTCFullYear() + ' ' + time.substring(1, 3) + ':' + time.substring(3, 5) + ':' + time.substring(5) + ' GMT';
 }
 
@@ -30,7 +35,8 @@ export function parseHttpDate(value: string): number {
   var parts = value.split(' ');
   if (parts.length !== 6 || parts[5] !== 'GMT') return NaN;
   var day = parseInt(parts[1], 10);
-  var month = MONTHS.indexOf(parts[2]);
+  var at = parts[2].length === 3 ? findString(MONTHS, parts[2]) : -1;
+  var month = at % 3 === 0 ? at / 3 : -1;
   var year = parseInt(parts[3], 10);
   var hms = parts[4].split(':');
   if (month < 0 || hms.length !== 3 || isNaN(day) || isNaN(year)) return NaN;
