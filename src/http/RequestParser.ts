@@ -42,20 +42,28 @@ export class RequestHead {
   /** Connection has the `upgrade` token and an Upgrade field is present. */
   upgrade!: boolean;
 
+  /** Case-sensitive token as sent (RFC 9110 §9.1): 'get' stays 'get'. */
+  method!: string;
+  /** '1.0' or '1.1'; HTTP/1.x with x > 1 is reported as '1.1'. */
+  version!: string;
+
   constructor(
-    /** Case-sensitive token as sent (RFC 9110 §9.1): 'get' stays 'get'. */
-    public method: string,
-    /** '1.0' or '1.1'; HTTP/1.x with x > 1 is reported as '1.1'. */
-    public version: string,
+    method: string,
+    version: string,
     /** Raw, still percent-encoded path: the origin-form path, the path after the authority of an
      *  absolute-form target ('/' if empty), or '*' for the asterisk-form. */
     public path: string,
   ) {
+    // GET and 1.1, by far the most common, come from the prototype.
+    if (method !== 'GET') this.method = method;
+    if (version !== '1.1') this.version = version;
     this.headers = {};
   }
 }
 
 var headDefaults: any = RequestHead.prototype;
+headDefaults.method = 'GET';
+headDefaults.version = '1.1';
 headDefaults.query = '';
 // What a head reads once its own fields are released (a WebSocket's request): never written to,
 // since the parser gives every head its own object.
