@@ -161,7 +161,7 @@ describe('PyhtmlTemplate module over HTTP (bundles on the shim)', function () {
       app.ctx.run('lib.partSettings.idleMs = 10000');
       writePage('lowmem.pyhtml', '<p>{{ 1 + 1 }}</p>');
       await text('/style.css');
-      // Room for a connection (MemoryReserveVars 256 + 150) and the loaded files part, not for the compiler (+300).
+      // Room for a connection (MemoryReserveVars 256 + 150) and the loaded files part, not for the compiler (+400).
       app.ctx.setFreeVars(456);
       try {
         const res = await get('/lowmem.pyhtml');

@@ -6,7 +6,7 @@ import { freeVariables } from '../platform/memory';
 export var FILES_PART = 'MicroWebSrv2.files';
 
 /** Variables the part takes while loaded, with margin (measured: docs/MEMORY.md). */
-var FILES_PART_VARIABLES = 600;
+var FILES_PART_VARIABLES = 500;
 
 /**
  * The part's exports, or null when loading it would cut into the server's MemoryReserveVars (the

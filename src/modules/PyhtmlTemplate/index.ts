@@ -19,7 +19,7 @@ import { freeVariables } from '../../platform/memory';
 /** The compiler, a part loaded on demand (compilerPart.ts). */
 var COMPILER_PART = 'MicroWebSrv2.pyhtml-compile';
 /** Variables the compiler takes while loaded, with margin (measured: docs/MEMORY.md). */
-var COMPILER_PART_VARIABLES = 300;
+var COMPILER_PART_VARIABLES = 400;
 
 interface CachedPage {
   path: string;
