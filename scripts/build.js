@@ -29,6 +29,8 @@ const BUNDLES = [
   { name: 'MicroWebSrv2.files', entry: 'files/index.js', usesCore: true },
   // The PyhtmlTemplate module's compiler, loaded by the module on demand.
   { name: 'MicroWebSrv2.pyhtml-compile', entry: 'modules/PyhtmlTemplate/compilerPart.js', optional: true, usesCore: true },
+  // The WebSockets module's handshake checks, loaded by the module on demand.
+  { name: 'MicroWebSrv2.ws-handshake', entry: 'modules/WebSockets/handshakePart.js', optional: true, usesCore: true },
 ];
 
 /**
@@ -36,7 +38,7 @@ const BUNDLES = [
  * require('MicroWebSrv2') instead of bundling copies: a copy costs a board variables for every function.
  */
 const SHARED_WITH_MODULES = ['text/utf8.js', 'text/binary.js', 'text/html.js', 'text/strings.js', 'platform/memory.js',
-  'files/registry.js', 'http/httpDate.js', 'http/sources.js', 'platform/parts.js']
+  'files/registry.js', 'http/sources.js', 'platform/parts.js']
   .map((file) => path.join(root, 'build/esm', file));
 
 /** Rollup plugin: imports of the shared core files become require('MicroWebSrv2'). */

@@ -19,7 +19,6 @@ export { findString } from './text/strings';
 export { freeVariables, variablesForBytes } from './platform/memory';
 // ...and those the files part (MicroWebSrv2.files) takes from it.
 export { STORAGE_SCHEME, STORAGE_MAX_NAME_BYTES, isStoragePath, storageFacts, addedMimeTypes, addedDefaultPages } from './files/registry';
-export { formatHttpDate, parseHttpDate } from './http/httpDate';
 export { StringSource } from './http/sources';
 // Parts loaded on demand: their idle time, and whether one is loaded (tests, memory tools).
 export { partSettings, isPartLoaded, loadPart } from './platform/parts';

@@ -785,6 +785,45 @@ describe('WebSockets: limits and time-outs', function () {
     });
   });
 
+  describe('the handshake, a part loaded on demand', () => {
+    it('is loaded for an upgrade, released when idle while the WebSocket stays open, and refused with 503 when memory is short', async () => {
+      const app = await startApp(wsApp({ module: 'lib.partSettings.idleMs = 200;' }));
+      const loaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.ws-handshake')");
+      try {
+        assert.strictEqual(loaded(), false);
+        const ws = await openWs(`ws://127.0.0.1:${app.port}/echo`);
+        assert.strictEqual(loaded(), true);
+        await waitFor(() => !loaded(), 3000, 'the handshake part to be released');
+        assert.strictEqual(await roundTrip(ws, 'still open'), 'still open');
+        await waitFor(() => !loaded(), 3000, 'the handshake part to be released');
+        // A keep-alive connection already open, then room for a request (MemoryReserveVars 256 + 120)
+        // but not for loading the part (+150): the upgrade on it gets 503.
+        const socket = net.connect(app.port, '127.0.0.1');
+        let received = '';
+        socket.on('data', (d) => { received += d.toString('latin1'); });
+        await new Promise((r) => socket.on('connect', r));
+        socket.write('GET /nothing-here HTTP/1.1\r\nHost: x\r\n\r\n');
+        await waitFor(() => /^HTTP\/1\.1 \d+ [^]*\r\n\r\n/.test(received), 3000, 'the first answer');
+        received = '';
+        app.ctx.setFreeVars(390);
+        socket.write(upgradeRequest('/echo'));
+        await waitFor(() => received.length > 0, 3000, 'the answer to the upgrade');
+        assert.match(received, /^HTTP\/1\.1 503 /);
+        assert.strictEqual(loaded(), false);
+        socket.destroy();
+        app.ctx.setFreeVars(null);
+        const again = await openWs(`ws://127.0.0.1:${app.port}/echo`);
+        assert.strictEqual(await roundTrip(again, 'again'), 'again');
+        ws.close();
+        again.close();
+        await Promise.all([ws.closeEvent, again.closeEvent]);
+      } finally {
+        app.ctx.setFreeVars(null);
+        await app.close();
+      }
+    });
+  });
+
   describe('the request a WebSocket keeps', () => {
     // Text '?' answers what webSocket.Request says after the accept callback has returned.
     const report = `

@@ -13,7 +13,10 @@ const distDir = path.resolve(__dirname, '../../dist');
 const CORE_PARTS = ['MicroWebSrv2.files'];
 
 /** Parts of a module (loaded by it on demand): uploaded with their module. */
-const MODULE_PARTS = { 'MicroWebSrv2.pyhtml-compile': 'MicroWebSrv2.PyhtmlTemplate' };
+const MODULE_PARTS = {
+  'MicroWebSrv2.pyhtml-compile': 'MicroWebSrv2.PyhtmlTemplate',
+  'MicroWebSrv2.ws-handshake': 'MicroWebSrv2.WebSockets',
+};
 
 /** Every part, core's and modules'. */
 const PARTS = CORE_PARTS.concat(Object.keys(MODULE_PARTS));

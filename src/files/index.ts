@@ -7,6 +7,7 @@ import { PhysicalFiles, isEscapingPath } from './FileBackend';
 import { findVariants, sendFileVariants } from './FileResponse';
 import { resolveFile, serveStaticFile } from './StaticFiles';
 import { mimeTypeFromFilename } from './mime';
+import { contentDisposition } from './disposition';
 
 /** What `mws2.files` gives while the part is loaded: reads `fs` paths and `storage:` names. */
 export var files = new PhysicalFiles();
@@ -14,14 +15,14 @@ export var files = new PhysicalFiles();
 export { PhysicalFiles, resolveFile, serveStaticFile, mimeTypeFromFilename };
 
 /**
- * HttpResponse.ReturnFile: sends the file at a physical path, with `disposition` as its
- * Content-Disposition when given. False, sending nothing, when there is no such file, or the path has
+ * HttpResponse.ReturnFile: sends the file at a physical path, as an attachment named
+ * `attachmentName` when given (Content-Disposition, RFC 6266). False, sending nothing, when there is no such file, or the path has
  * a `..` segment (it most likely came from a URL and would leave the folder the caller meant).
  */
-export function sendFile(response: any, filename: string, disposition: string | null): boolean {
+export function sendFile(response: any, filename: string, attachmentName: string | null): boolean {
   var variants = isEscapingPath(filename) ? null : findVariants(files, filename);
   if (variants === null) return false;
-  if (disposition !== null) response.SetHeader('Content-Disposition', disposition);
+  if (attachmentName !== null) response.SetHeader('Content-Disposition', contentDisposition(attachmentName));
   sendFileVariants(response, files, variants, mimeTypeFromFilename(filename) || 'application/octet-stream');
   return true;
 }

@@ -5,9 +5,14 @@
 // `Upgrade` compared as tokens, version other than 13 -> 426 with `Sec-WebSocket-Version: 13`.
 
 import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC, WebSocket } from './WebSocket';
-import { acceptKey, checkUpgradeRequest, hasToken } from './handshake';
+import { isPartLoaded, loadPart } from '../../platform/parts';
+import { freeVariables } from '../../platform/memory';
 
 export { WebSocket };
+
+/** The handshake checks, a part loaded on demand (handshakePart.ts), and what it takes loaded, with margin. */
+var HANDSHAKE_PART = 'MicroWebSrv2.ws-handshake';
+var HANDSHAKE_PART_VARIABLES = 150;
 
 /** The send queue's default bound, in BufferSlotSize units. */
 var SEND_QUEUE_SLOTS = 4;
@@ -36,10 +41,19 @@ export class WebSockets {
   KeepRequestHeaders = false;
 
   OnRequest(microWebSrv2: any, request: any): void {
-    if (!request.IsUpgrade || !hasToken(request.Upgrade, 'websocket')) return;
-    if (this.Paths !== null && this.Paths.indexOf(request.Path) < 0) return;
+    if (!request.IsUpgrade) return;
     var response = request.Response;
-    var check = checkUpgradeRequest(request.Method, request.head.headers);
+    if (!isPartLoaded(HANDSHAKE_PART)) {
+      var needed = (microWebSrv2.MemoryReserveVars || 0) + HANDSHAKE_PART_VARIABLES;
+      if (freeVariables(needed) < needed) {
+        response.ReturnServiceUnavailable();
+        return;
+      }
+    }
+    var handshake = loadPart(HANDSHAKE_PART);
+    if (!handshake.hasToken(request.Upgrade, 'websocket')) return;
+    if (this.Paths !== null && this.Paths.indexOf(request.Path) < 0) return;
+    var check = handshake.checkUpgradeRequest(request.Method, request.head.headers);
     if (!check.ok) {
       if (check.status === 426) response.SetHeader('Sec-WebSocket-Version', '13');
       if (check.status === 405) response.SetHeader('Allow', 'GET');
@@ -52,7 +66,7 @@ export class WebSockets {
       // Echoed only when it is one the client offered (RFC 6455 §4.2.2).
       if (chosen && check.protocols.indexOf(chosen) >= 0) response.SetHeader('Sec-WebSocket-Protocol', chosen);
     }
-    response.SetHeader('Sec-WebSocket-Accept', acceptKey(check.key));
+    response.SetHeader('Sec-WebSocket-Accept', handshake.acceptKey(check.key));
     response.SwitchingProtocols('websocket');
     // HTTP is over on this connection: the WebSocket keeps the request (as the original) but not
     // its response or session, so a board frees them (about 50 variables a WebSocket) while the
