@@ -157,11 +157,14 @@ function mangledNames(dist) {
   }
 }
 
-/** Waits until the core has released its files part (it does after 10 s without use). */
+/** Waits until every part (the core's files, the modules' compiler and handshake) is released: the
+ *  core lets one go after 10 s without use. */
 async function waitPartReleased(repl, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
+  const check = '(function(m){if(!m.isPartLoaded)return false;var n=' + JSON.stringify(plan.PARTS) +
+    ';for(var i=0;i<n.length;i++)if(m.isPartLoaded(n[i]))return true;return false})(require("MicroWebSrv2"))';
   while (Date.now() < deadline) {
-    const loaded = await repl.evaluate("(function(m){return m.isPartLoaded?m.isPartLoaded('MicroWebSrv2.files'):false})(require('MicroWebSrv2'))", 5000).catch(() => false);
+    const loaded = await repl.evaluate(check, 5000).catch(() => false);
     if (!loaded) return;
     await sleep(500);
   }
@@ -276,11 +279,14 @@ async function main() {
     if (connTree) figures.connectionTree = connTree;
     await load.closeAll(ka.sockets);
     await waitNoConnections(repl, 10000);
+    await waitPartReleased(repl, 20000);
     const beforeWs = await settledUsage(repl);
 
     let sockets = [];
     if (modules.indexOf('MicroWebSrv2.WebSockets') >= 0) {
       sockets = await load.openWebSockets(host, o.httpPort, o.websockets, '/wstest');
+      // Measured once the handshake part is released: an open WebSocket does not hold it.
+      await waitPartReleased(repl, 20000);
       const withWs = await repl.usage();
       row('per open WebSocket', Math.round((withWs - beforeWs) / o.websockets), o.websockets + ' open: ' + (withWs - beforeWs) + ' vars');
       const wsTree = await repl.evaluate(probe.connectionTreeExpression(0));
