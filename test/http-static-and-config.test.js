@@ -296,6 +296,9 @@ describe('memory reserve (MemoryReserveVars)', function () {
     app = await startApp(standardApp(`
       WebRoute(GET, '/x', function (m, r) { r.Response.ReturnOk('x'); });
       WebRoute(POST, '/upload', function (m, r) { r.Response.ReturnOkJSON({ length: r.ContentLength }); });
+      WebRoute(GET, '/big-later', function (m, r) {
+        setTimeout(function () { r.Response.ReturnOk(new Array(20001).join('z')); }, 200);
+      });
     `));
   });
   after(async () => {
@@ -335,6 +338,33 @@ describe('memory reserve (MemoryReserveVars)', function () {
       socket.destroy();
     }
     assert.strictEqual((await rawRequest(app.port, 'GET /x HTTP/1.1\r\nHost: x\r\n\r\n')).status, 200);
+  });
+
+  it('holds a response back while free memory is short, then sends all of it once there is room', async () => {
+    const socket = net.connect(app.port, '127.0.0.1');
+    let received = Buffer.alloc(0);
+    socket.on('data', (d) => { received = Buffer.concat([received, d]); });
+    try {
+      await new Promise((r) => socket.on('connect', r));
+      socket.write('GET /big-later HTTP/1.1\r\nHost: x\r\n\r\n');
+      await new Promise((r) => setTimeout(r, 50));
+      // Below half the reserve (128 of 256) plus a slice: nothing may be written.
+      app.ctx.setFreeVars(140);
+      await new Promise((r) => setTimeout(r, 900));
+      assert.strictEqual(received.length, 0, 'wrote while memory was short');
+      app.ctx.setFreeVars(null);
+      const deadline = Date.now() + 5000;
+      while (received.indexOf('\r\n\r\n') < 0 || received.length < received.indexOf('\r\n\r\n') + 4 + 20000) {
+        if (Date.now() > deadline) throw new Error('response incomplete: ' + received.length + ' bytes');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const text = received.toString('latin1');
+      assert.match(text, /^HTTP\/1\.1 200 /);
+      assert.strictEqual(text.substring(text.indexOf('\r\n\r\n') + 4), 'z'.repeat(20000));
+    } finally {
+      app.ctx.setFreeVars(null);
+      socket.destroy();
+    }
   });
 
   it('refuses a body that would eat the reserve with 503 before reading it, and closes', async () => {

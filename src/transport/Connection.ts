@@ -34,11 +34,20 @@ export interface ConnectionHandler {
 /** The server that accepted the connection: its settings, and who to tell when it is gone. */
 export interface ConnectionListener {
   BufferSlotSize: number;
+  /** Free variables to keep: slices shrink, then wait, rather than write into the last half of it. */
+  MemoryReserveVars: number;
   IsSSLEnabled: boolean;
   onConnectionReleased(connection: Connection): void;
 }
 
+import { freeVariables } from '../platform/memory';
+
 var SOURCE_MARK = 1;
+/** Bytes of a slice per free variable it may use: a binary string holds about 10 to 12 bytes per
+ *  variable, and a slice exists twice while the socket copies it into its own buffer. */
+var SLICE_BYTES_PER_VARIABLE = 5;
+/** With memory for less than this, a connection waits (the pool's sweep retries) instead of writing. */
+var MIN_SLICE = 128;
 /** A slice has been given to the socket and its 'drain' has not come back yet. */
 var WRITING = 1;
 /** end() was asked: close once the queue is sent. */
@@ -182,9 +191,23 @@ export class Connection {
   /** Starts sending what is queued: hands the next slice to the socket if none is in flight. */
   flush(): void {
     if (this.flags & (WRITING | CLOSED)) return;
-    var sliceSize = this.listener !== null ? this.listener.BufferSlotSize : 536;
-    var slice = '';
+    var listener = this.listener;
+    var sliceSize = listener !== null ? listener.BufferSlotSize : 536;
+    var tail = sliceSize;
     var queue = this.queue;
+    if (queue !== null && listener !== null && listener.MemoryReserveVars > 0) {
+      // Running out of memory aborts whatever runs, uncatchably: with little free, send a smaller
+      // slice, or none until the pool's sweep finds more free (resume()).
+      var keep = listener.MemoryReserveVars >> 1;
+      var wanted = keep + Math.ceil(2 * sliceSize / SLICE_BYTES_PER_VARIABLE);
+      var affordable = (freeVariables(wanted) - keep) * SLICE_BYTES_PER_VARIABLE;
+      if (affordable < 2 * sliceSize) {
+        if (affordable < MIN_SLICE) return;
+        if (affordable < sliceSize) sliceSize = affordable;
+        tail = 0;
+      }
+    }
+    var slice = '';
     // Headers and the first slice of a body go out together: separate small writes would hit the
     // Nagle/delayed-ACK floor (about 40 ms a response on the original).
     while (queue !== null && slice.length < sliceSize) {
@@ -195,7 +218,7 @@ export class Connection {
         var left = head.length - offset;
         // A tail of up to one more slice rides with this one: sent as its own small write, Nagle
         // would hold it until the peer's delayed ACK (about 40 ms a message on Linux and lwIP).
-        if (left <= room + sliceSize) {
+        if (left <= room + tail) {
           slice += offset ? head.substring(offset) : head;
           this.pendingBytes -= left;
           queue.shift();
@@ -237,6 +260,11 @@ export class Connection {
       return;
     }
     if (this.handler && this.handler.onDrained) this.handler.onDrained();
+  }
+
+  /** Sends what waited for free memory, if anything did (from the pool's sweep). */
+  resume(): void {
+    if (this.queue !== null && !(this.flags & (WRITING | CLOSED))) this.flush();
   }
 
   /** From the shared 'drain' listener. */

@@ -91,6 +91,7 @@ export class XAsyncSocketsPool {
     for (var i = 0; i < list.length; i++) {
       var c = list[i];
       if (c.deadline !== 0 && c.deadline <= now) c.expire();
+      else c.resume();
     }
     var open: Connection[] = [];
     for (var k = 0; k < this.connections.length; k++) {
