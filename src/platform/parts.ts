@@ -18,7 +18,8 @@ var loadedParts: { [name: string]: LoadedPart } = {};
 /** True when Storage holds the bundle, so require() can read it again after a release. */
 function inStorage(name: string): boolean {
   try {
-    return require('Storage').read(name) !== undefined;
+    // One byte: where Storage cannot map flash (the Linux build, some boards) a whole read copies the file.
+    return require('Storage').read(name, 0, 1) !== undefined;
   } catch (e) {
     return false;
   }
