@@ -5,6 +5,8 @@
 // again: about 10 ms for 20 KB on Espruino's Linux build, several times that on a board, once per
 // burst of requests rather than per request.
 
+import { freeVariables } from './memory';
+
 /** idleMs: a part unused this long is released (its objects still in use stay alive until done). */
 export var partSettings = { idleMs: 10000 };
 
@@ -25,10 +27,16 @@ function inStorage(name: string): boolean {
   }
 }
 
-/** The exports of a part, loading it when it is not loaded. */
-export function loadPart(name: string): any {
+/**
+ * The exports of a part, loading it when it is not loaded; null, loading nothing, when that would
+ * leave fewer than `reserveVars` free (a part takes about `partVars` once loaded): running out of
+ * memory while loading code aborts the program, so the caller answers 503 instead.
+ */
+export function loadPart(name: string, partVars: number, reserveVars: number): any {
   var part = loadedParts[name];
   if (!part) {
+    var needed = reserveVars + partVars;
+    if (freeVariables(needed) < needed) return null;
     var exports = require(name);
     // Out of Espruino's module cache, so that releasing it here frees it. A part added with
     // Modules.addCached (sent as text, or by the Node shim's tests) cannot be read again: it stays.

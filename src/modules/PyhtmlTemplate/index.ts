@@ -13,8 +13,7 @@
 import { CompiledTemplate, isTemplateError, TemplateScope, templateOf } from './runtime';
 import { utf8Encode } from '../../text/utf8';
 import { htmlEscape } from '../../text/html';
-import { isPartLoaded, loadPart } from '../../platform/parts';
-import { freeVariables } from '../../platform/memory';
+import { loadPart } from '../../platform/parts';
 
 /** The compiler, a part loaded on demand (compilerPart.ts). */
 var COMPILER_PART = 'MicroWebSrv2.pyhtml-compile';
@@ -145,11 +144,9 @@ function sendPage(response: any, code: number, bytes: string): void {
 
 /** The compiler part; throws (a 500 for the page) when loading it would cut into MemoryReserveVars. */
 function compiler(microWebSrv2: any): any {
-  if (!isPartLoaded(COMPILER_PART)) {
-    var needed = (microWebSrv2.MemoryReserveVars || 0) + COMPILER_PART_VARIABLES;
-    if (freeVariables(needed) < needed) throw new Error('Not enough free memory to load the page compiler');
-  }
-  return loadPart(COMPILER_PART);
+  var part = loadPart(COMPILER_PART, COMPILER_PART_VARIABLES, microWebSrv2.MemoryReserveVars || 0);
+  if (part === null) throw new Error('Not enough free memory to load the page compiler');
+  return part;
 }
 
 function isPagePath(path: string): boolean {

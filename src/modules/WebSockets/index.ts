@@ -5,8 +5,7 @@
 // `Upgrade` compared as tokens, version other than 13 -> 426 with `Sec-WebSocket-Version: 13`.
 
 import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC, WebSocket } from './WebSocket';
-import { isPartLoaded, loadPart } from '../../platform/parts';
-import { freeVariables } from '../../platform/memory';
+import { loadPart } from '../../platform/parts';
 
 export { WebSocket };
 
@@ -43,14 +42,11 @@ export class WebSockets {
   OnRequest(microWebSrv2: any, request: any): void {
     if (!request.IsUpgrade) return;
     var response = request.Response;
-    if (!isPartLoaded(HANDSHAKE_PART)) {
-      var needed = (microWebSrv2.MemoryReserveVars || 0) + HANDSHAKE_PART_VARIABLES;
-      if (freeVariables(needed) < needed) {
-        response.ReturnServiceUnavailable();
-        return;
-      }
+    var handshake = loadPart(HANDSHAKE_PART, HANDSHAKE_PART_VARIABLES, microWebSrv2.MemoryReserveVars || 0);
+    if (handshake === null) {
+      response.ReturnServiceUnavailable();
+      return;
     }
-    var handshake = loadPart(HANDSHAKE_PART);
     if (!handshake.hasToken(request.Upgrade, 'websocket')) return;
     if (this.Paths !== null && this.Paths.indexOf(request.Path) < 0) return;
     var check = handshake.checkUpgradeRequest(request.Method, request.head.headers);
