@@ -11,6 +11,8 @@ const { tagListMatches, preconditionStatus, ifRangeAllows } = require('../build/
 const { crc32Prefix, crc32Continue } = require('../build/lib/files/crc32');
 const { isEscapingPath } = require('../build/lib/files/FileBackend');
 const { physicalPathFor, isSafeUrlPath } = require('../build/lib/files/StaticFiles');
+const { mimeTypeFromFilename } = require('../build/lib/files/mime');
+const { addMimeType, addedMimeTypes } = require('../build/lib/files/registry');
 
 function fakeRequest(headers, method = 'GET') {
   const lower = {};
@@ -162,3 +164,46 @@ describe('files: paths', () => {
     assert.strictEqual(isSafeUrlPath('/a..b/c'), true);
   });
 });
+
+describe('MIME types (the original\'s table, kept as one string)', () => {
+  const ORIGINAL = {
+    '.txt': 'text/plain', '.htm': 'text/html', '.html': 'text/html', '.css': 'text/css', '.csv': 'text/csv',
+    '.js': 'application/javascript', '.xml': 'application/xml', '.xhtml': 'application/xhtml+xml',
+    '.json': 'application/json', '.zip': 'application/zip', '.pdf': 'application/pdf',
+    '.ts': 'application/typescript', '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf',
+    '.otf': 'font/otf', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif',
+    '.svg': 'image/svg+xml', '.ico': 'image/x-icon',
+  };
+
+  it('gives each of the 22 extensions its type, whatever the case and folder', () => {
+    for (const ext of Object.keys(ORIGINAL)) {
+      assert.strictEqual(mimeTypeFromFilename('dir.v2/name' + ext), ORIGINAL[ext], ext);
+      assert.strictEqual(mimeTypeFromFilename('NAME' + ext.toUpperCase()), ORIGINAL[ext], ext);
+    }
+  });
+
+  it('knows nothing else: unknown extensions, no extension, a dot in a folder, a type or a space in the name', () => {
+    for (const name of ['a.unknown', 'README', 'dir.d/file', 'a.text/plain', 'x.htm text/html', 'a.', 'a. css', 'a.htm ', '.']) {
+      assert.strictEqual(mimeTypeFromFilename(name), null, name);
+    }
+  });
+
+  it('property: the answer is one of the table\'s types or null, never a piece of the table', () => {
+    const types = new Set(Object.values(ORIGINAL));
+    fc.assert(fc.property(fc.string({ maxLength: 30 }), (name) => {
+      const type = mimeTypeFromFilename(name);
+      return type === null || types.has(type);
+    }));
+  });
+
+  it('looks up types added with AddMimeType first', () => {
+    addMimeType('.CSS', 'text/x-custom');
+    try {
+      assert.strictEqual(mimeTypeFromFilename('a.css'), 'text/x-custom');
+    } finally {
+      delete addedMimeTypes['.css'];
+    }
+    assert.strictEqual(mimeTypeFromFilename('a.css'), 'text/css');
+  });
+});
+
