@@ -24,14 +24,14 @@ import { findString } from '../text/strings';
 
 type Phase = 'idle' | 'receiving' | 'handling' | 'sending' | 'closing' | 'upgraded';
 
-/** Methods the server knows; any other gets 501 rather than 405 (RFC 9110 §9.1). */
-/** Space-separated, spaces at both ends: one string rather than an array of them (fewer variables on a board). */
+/** Methods the server knows; any other gets 501 rather than 405 (RFC 9110 §9.1). Space-separated,
+ *  spaces at both ends: one string rather than an array of them (fewer variables on a board). */
 var KNOWN_METHODS = ' GET HEAD POST PUT DELETE OPTIONS PATCH TRACE CONNECT ';
-/** MicroWebSrv2's log levels (kept here to avoid a dependency cycle). */
 /** Pipelined input a connection may hold while its current response is under way, in BufferSlotSize units. */
 var MAX_PENDING_SLOTS = 4;
 /** Variables an answer takes on a board beyond the request itself (response, head, a small page), with margin. */
 var REQUEST_VARIABLES = 120;
+/** MicroWebSrv2's log levels (kept here to avoid a dependency cycle). */
 var DEBUG = 0;
 var WARNING = 2;
 

@@ -12,6 +12,8 @@
 // number; and fields whose value is usually the default live on the prototype, so an idle
 // keep-alive connection stores only its socket, its server, its handler and its deadline.
 
+import { freeVariables } from '../platform/memory';
+
 /** A pull source of binary data: files, streams, chunked encoders. `read` returns '' or undefined at the end. */
 export interface ByteSource {
   read(maxBytes: number): string | undefined;
@@ -39,8 +41,6 @@ export interface ConnectionListener {
   IsSSLEnabled: boolean;
   onConnectionReleased(connection: Connection): void;
 }
-
-import { freeVariables } from '../platform/memory';
 
 var SOURCE_MARK = 1;
 /** Bytes of a slice per free variable it may use: a binary string holds about 10 to 12 bytes per
