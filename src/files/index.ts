@@ -12,7 +12,7 @@ import { contentDisposition } from './disposition';
 /** What `mws2.files` gives while the part is loaded: reads `fs` paths and `storage:` names. */
 export var files = new PhysicalFiles();
 
-export { PhysicalFiles, resolveFile, serveStaticFile, mimeTypeFromFilename };
+export { resolveFile, serveStaticFile, mimeTypeFromFilename };
 
 /**
  * HttpResponse.ReturnFile: sends the file at a physical path, as an attachment named
