@@ -38,7 +38,7 @@ const BUNDLES = [
  * require('MicroWebSrv2') instead of bundling copies: a copy costs a board variables for every function.
  */
 const SHARED_WITH_MODULES = ['text/utf8.js', 'text/binary.js', 'text/html.js', 'text/strings.js', 'platform/memory.js',
-  'files/registry.js', 'http/sources.js', 'platform/parts.js']
+  'files/registry.js', 'http/sources.js', 'platform/parts.js', 'http/HttpRequest.js', 'http/RequestParser.js']
   .map((file) => path.join(root, 'build/esm', file));
 
 /** Rollup plugin: imports of the shared core files become require('MicroWebSrv2'). */

@@ -310,7 +310,14 @@ export class MicroWebSrv2 {
       return;
     }
     this.connectionCount++;
-    new HttpSession(pool.addConnection(socket, this));
+    // No session yet: openHandler() makes one when the first byte arrives; until then the deadline
+    // closes a connection that never sends anything.
+    pool.addConnection(socket, this).setTimeout(this.RequestsTimeoutSec);
+  }
+
+  /** A connection of this server received data with no session: a request starts. */
+  openHandler(connection: Connection): HttpSession {
+    return new HttpSession(connection);
   }
 
   /** Called by the pool when a connection of this server is gone. */

@@ -17,6 +17,9 @@ export { toBinaryString } from './text/binary';
 export { htmlEscape } from './text/html';
 export { findString } from './text/strings';
 export { freeVariables, variablesForBytes } from './platform/memory';
+// (a WebSocket rebuilds its upgrade request from these rather than hold it open)
+export { RequestHead } from './http/RequestParser';
+export { decodeRequestPath } from './http/HttpRequest';
 // ...and those the files part (MicroWebSrv2.files) takes from it.
 export { STORAGE_SCHEME, STORAGE_MAX_NAME_BYTES, isStoragePath, storageFacts, addedMimeTypes, addedDefaultPages } from './files/registry';
 export { StringSource } from './http/sources';

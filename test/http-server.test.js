@@ -49,6 +49,12 @@ const ROUTES = `
     r.ContentType = 'text/plain'; r.ContentCharset = 'ISO-8859-1';
     r.ReturnOk('abc');
   });
+  WebRoute(GET, '/own-headers', function (m, request) {
+    var r = request.Response;
+    r.SetHeader('cache-control', 'max-age=60'); r.SetHeader('Content-Type', 'text/csv');
+    r.SetHeader('Access-Control-Allow-Origin', '*'); r.AccessControlAllowOrigin = 'https://example.org';
+    r.ReturnOk('a,b');
+  });
   var sentCount = 0;
   WebRoute(GET, '/onsent', function (m, request) {
     request.Response.OnSent = function () { sentCount++; };
@@ -264,6 +270,15 @@ describe('HTTP server (bundle on the shim, real sockets)', function () {
       assert.strictEqual(res.headers.get('x-one'), 'replaced');
       assert.strictEqual(res.headers.get('content-type'), 'text/plain; charset=ISO-8859-1');
       assert.strictEqual(res.headers.get('access-control-allow-origin'), 'https://example.org');
+    });
+
+    it('sends a Cache-Control, Content-Type or Access-Control-Allow-Origin the handler set once, as set', async () => {
+      const res = await rawRequest(app.port, 'GET /own-headers HTTP/1.1\r\nHost: x\r\n\r\n');
+      const head = res.raw.toString('latin1').split('\r\n\r\n')[0];
+      const fields = (name) => head.split('\r\n').filter((l) => l.toLowerCase().startsWith(name + ':'));
+      assert.deepStrictEqual(fields('cache-control'), ['cache-control: max-age=60']);
+      assert.deepStrictEqual(fields('content-type'), ['Content-Type: text/csv']);
+      assert.deepStrictEqual(fields('access-control-allow-origin'), ['Access-Control-Allow-Origin: *']);
     });
 
     it('refuses header injection through SetHeader (500, nothing injected)', async () => {

@@ -830,10 +830,12 @@ describe('WebSockets: limits and time-outs', function () {
       state.cookieAtAccept = ws.Request.GetHeader('cookie');
       ws.OnTextMessage = function (w, msg) {
         w.SendTextMessage(JSON.stringify({ path: w.Request.Path, query: w.Request.QueryString, method: w.Request.Method,
-          cookie: w.Request.GetHeader('cookie'), response: w.Request.Response }));
+          cookie: w.Request.GetHeader('cookie'), response: w.Request.Response, upgrade: w.Request.IsUpgrade,
+          room: w.Request.QueryParams.room, ssl: w.Request.IsSSL }));
       };`;
     const ask = async (app) => {
-      const ws = await openWs(`ws://127.0.0.1:${app.port}/chat?room=7`, undefined, { headers: { Cookie: 'id=42' } });
+      // %61 is 'a': Path is decoded again when the request is rebuilt from its raw target.
+      const ws = await openWs(`ws://127.0.0.1:${app.port}/ch%61t?room=7`, undefined, { headers: { Cookie: 'id=42' } });
       const seen = JSON.parse(await roundTrip(ws, '?'));
       ws.close();
       await ws.closeEvent;
@@ -844,7 +846,7 @@ describe('WebSockets: limits and time-outs', function () {
       const app = await startApp(wsApp({ accepted: report }));
       try {
         const seen = await ask(app);
-        assert.deepStrictEqual(seen, { path: '/chat', query: 'room=7', method: 'GET', cookie: '', response: null });
+        assert.deepStrictEqual(seen, { path: '/chat', query: 'room=7', method: 'GET', cookie: '', response: null, upgrade: true, room: '7', ssl: false });
         assert.strictEqual(state(app).cookieAtAccept, 'id=42');
       } finally {
         await app.close();

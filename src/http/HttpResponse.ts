@@ -107,11 +107,11 @@ export class HttpResponse {
       } else {
         head += 'Connection: close\r\n';
       }
-      if (!this.findHeader('cache-control') !== null) head += 'Cache-Control: ' + (this.AllowCaching ? CACHE_FOREVER : NO_CACHE) + '\r\n';
+      if (this.findHeader('cache-control') === null) head += 'Cache-Control: ' + (this.AllowCaching ? CACHE_FOREVER : NO_CACHE) + '\r\n';
     }
     if (body !== null && !noContent) {
       var type = this.ContentType || defaultType;
-      if (type !== null && !this.findHeader('content-type') !== null) {
+      if (type !== null && this.findHeader('content-type') === null) {
         if (this.ContentCharset && findString(type, 'charset=') < 0) type += '; charset=' + this.ContentCharset;
         head += 'Content-Type: ' + type + '\r\n';
       }
@@ -121,7 +121,7 @@ export class HttpResponse {
     if (origin) {
       head += 'Access-Control-Allow-Origin: ' + origin + '\r\n';
       if (vary === null) head += 'Vary: Origin\r\n';
-    } else if (this.AccessControlAllowOrigin && !this.findHeader('access-control-allow-origin') !== null) {
+    } else if (this.AccessControlAllowOrigin && this.findHeader('access-control-allow-origin') === null) {
       head += 'Access-Control-Allow-Origin: ' + this.AccessControlAllowOrigin + '\r\n';
     }
     head += '\r\n';
@@ -245,7 +245,7 @@ export class HttpResponse {
   /** 405 with the `Allow` header RFC 9110 §15.5.6 requires (the original omits it). */
   ReturnMethodNotAllowed(): void {
     var allowed = this.session !== null ? this.session.allowedMethods(this.Request) : [];
-    if (allowed.length && !this.findHeader('allow') !== null) this.SetHeader('Allow', allowed.join(', '));
+    if (allowed.length && this.findHeader('allow') === null) this.SetHeader('Allow', allowed.join(', '));
     this.Return(405);
   }
 

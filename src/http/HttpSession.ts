@@ -10,9 +10,9 @@
 // - a handler that never answers: HandlerTimeoutSec, then 500, a log line, and close;
 // - a client that stops reading the response: closed when no slice drains for RequestsTimeoutSec.
 //
-// Memory: an idle keep-alive session holds nothing but its connection. The parser exists from a
-// request's first byte to its response (longer only while pipelined input waits in it), and every
-// other field is back to its prototype default between requests.
+// Memory: a session exists from a request's first byte to the end of its response (longer only while
+// pipelined input waits in its parser); an idle keep-alive connection has none (the server opens one
+// when data arrives, see Connection's openHandler).
 
 import { RequestHead, RequestParser, RequestParserEvents } from './RequestParser';
 import { HttpRequest, decodeRequestPath } from './HttpRequest';
@@ -269,7 +269,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     }
   }
 
-  /** Back to idle: every field returns to its prototype default, so a kept-alive session costs nothing. */
+  /** Back to idle: the connection drops this session, so a kept-alive connection costs only itself. */
   private startNextRequest(): void {
     var self: any = this;
     delete self.request;
@@ -290,8 +290,8 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       }, 0);
       return;
     }
-    delete self.parser;
-    delete self.phase;
+    // Idle: the connection forgets this session (the server opens a new one on the next byte).
+    delete (this.connection as any).handler;
   }
 
   /** Answers a request that never became an HttpRequest (parse error, time-out). */

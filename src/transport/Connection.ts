@@ -10,7 +10,8 @@
 // So the socket listeners are shared functions (Espruino calls them with `this` = the socket,
 // which points back at its connection), not closures per connection; state flags share one
 // number; and fields whose value is usually the default live on the prototype, so an idle
-// keep-alive connection stores only its socket, its server, its handler and its deadline.
+// keep-alive connection stores only its socket, its server and its deadline: its handler (the HTTP
+// session) exists from a request's first byte to the end of its response.
 
 import { freeVariables } from '../platform/memory';
 
@@ -36,6 +37,9 @@ export interface ConnectionHandler {
 /** The server that accepted the connection: its settings, and who to tell when it is gone. */
 export interface ConnectionListener {
   BufferSlotSize: number;
+  /** The handler for a connection that has none (a fresh or idle keep-alive one) when data arrives:
+   *  an idle connection then holds no handler object at all. */
+  openHandler(connection: Connection): ConnectionHandler;
   /** Free variables to keep: slices shrink, then wait, rather than write into the last half of it. */
   MemoryReserveVars: number;
   IsSSLEnabled: boolean;
@@ -61,7 +65,10 @@ var DRAIN_LISTENED = 16;
 
 function onSocketData(this: any, data: string): void {
   var connection: Connection = this.mws2;
-  if (connection && connection.handler && !connection.closed) connection.handler.onData(data);
+  if (!connection || connection.closed) return;
+  var handler = connection.handler;
+  if (handler === null && connection.listener !== null) handler = connection.listener.openHandler(connection);
+  if (handler) handler.onData(data);
 }
 
 function onSocketDrain(this: any): void {
@@ -251,7 +258,10 @@ export class Connection {
       return;
     }
     if (this.flags & DRAIN_LISTENED) {
-      this.flags &= ~DRAIN_LISTENED;
+      // Back to the prototype's 0 when no other flag is set: an own 0 costs an idle connection 2 variables.
+      var flags = this.flags & ~DRAIN_LISTENED;
+      if (flags !== 0) this.flags = flags;
+      else delete (this as any).flags;
       // removeListener would leave an empty list behind on Espruino (2 variables); this leaves nothing.
       this.socket.removeAllListeners('drain');
     }

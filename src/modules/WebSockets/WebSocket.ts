@@ -15,6 +15,8 @@ import { GOING_AWAY, NORMAL, isValidWireCloseCode } from './closeCodes';
 import { utf8Encode } from '../../text/utf8';
 import { toBinaryString } from '../../text/binary';
 import { freeVariables, variablesForBytes } from '../../platform/memory';
+import { HttpRequest, decodeRequestPath } from '../../http/HttpRequest';
+import { RequestHead } from '../../http/RequestParser';
 
 type WebSocketPhase = 'open' | 'closing' | 'closed';
 
@@ -69,8 +71,18 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   maxMessageLength: number;
   requireMask!: boolean;
 
-  constructor(readonly Request: any, private connection: Connection,
+  /** The upgrade request while it is kept whole (until OnWebSocketAccepted returns, or always with
+   *  KeepRequestHeaders); null once only its target is kept. */
+  private request!: any;
+  /** Its raw path and query once the request itself is released (see Request). */
+  private target!: string;
+  /** The server (a closed connection no longer points at it). */
+  private server: any;
+
+  constructor(request: any, private connection: Connection,
               maxRecvMessageLength: number, waitFrameTimeoutSec: number, maxSendQueueBytes: number) {
+    this.request = request;
+    this.server = request.server;
     this.maxMessageLength = maxRecvMessageLength;
     if (waitFrameTimeoutSec !== DEFAULT_WAIT_FRAME_TIMEOUT_SEC) this.waitFrameTimeoutSec = waitFrameTimeoutSec;
     this.MaxSendQueueBytes = maxSendQueueBytes;
@@ -79,6 +91,35 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   }
 
   get IsClosed(): boolean { return this.phase !== 'open'; }
+
+  /**
+   * The upgrade request (the original's `webSocket.Request`): path, method, query and address; its
+   * header fields only while OnWebSocketAccepted runs, unless KeepRequestHeaders. Once released, an
+   * open WebSocket keeps only the request's target and each read builds the request again (a new
+   * object each time, `Response` null): a request held for the socket's lifetime cost a board about
+   * 20 variables per open WebSocket.
+   */
+  get Request(): HttpRequest {
+    if (this.request !== null) return this.request;
+    var query = this.target.indexOf('?');
+    var path = query < 0 ? this.target : this.target.substring(0, query);
+    var head = new RequestHead('GET', '1.1', path);
+    if (query >= 0) head.query = this.target.substring(query + 1);
+    head.upgrade = true;
+    head.keepAlive = true;
+    // Back to the shared empty object on RequestHead's prototype: GetHeader answers ''.
+    delete (head as any).headers;
+    var request: any = new HttpRequest(this.server, this.connection, head, decodeRequestPath(path) || '/');
+    delete request.Response;
+    return request;
+  }
+
+  /** Keeps only the request's target from here on (after OnWebSocketAccepted; see Request). */
+  releaseRequest(): void {
+    var head = this.request.head;
+    this.target = head.path + (head.query ? '?' + head.query : '');
+    this.request = null;
+  }
 
   get WaitFrameTimeoutSec(): number { return this.waitFrameTimeoutSec; }
   set WaitFrameTimeoutSec(value: number) {
@@ -170,7 +211,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
       try {
         callback(this);
       } catch (e) {
-        this.Request.server.logException('WebSocket OnClosed', e);
+        this.server.logException('WebSocket OnClosed', e);
       }
     }
   }
@@ -182,7 +223,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
     try {
       this.OnTextMessage(this, text);
     } catch (e) {
-      this.Request.server.logException('WebSocket OnTextMessage', e);
+      this.server.logException('WebSocket OnTextMessage', e);
     }
   }
 
@@ -191,7 +232,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
     try {
       this.OnBinaryMessage(this, toUint8Array(bytes));
     } catch (e) {
-      this.Request.server.logException('WebSocket OnBinaryMessage', e);
+      this.server.logException('WebSocket OnBinaryMessage', e);
     }
   }
 
@@ -202,7 +243,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
    */
   allowMessage(messageLength: number): boolean {
     if (messageLength < MEMORY_CHECK_MIN_BYTES) return true;
-    var needed = (this.Request.server.MemoryReserveVars || 0) + variablesForBytes(messageLength) * MESSAGE_COPIES;
+    var needed = (this.server.MemoryReserveVars || 0) + variablesForBytes(messageLength) * MESSAGE_COPIES;
     return freeVariables(needed) >= needed;
   }
 
@@ -226,7 +267,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   }
 
   onProtocolError(code: number, reason: string): void {
-    this.Request.server.Log('WebSocket closed with ' + code + ': ' + reason, 0);
+    this.server.Log('WebSocket closed with ' + code + ': ' + reason, 0);
     this.failConnection(code, reason);
   }
 
@@ -249,6 +290,7 @@ var socketDefaults: any = WebSocket.prototype;
 socketDefaults.requireMask = true;
 socketDefaults.phase = 'open';
 socketDefaults.reader = null;
+socketDefaults.request = null;
 socketDefaults.awaitingPong = false;
 socketDefaults.waitFrameTimeoutSec = DEFAULT_WAIT_FRAME_TIMEOUT_SEC;
 socketDefaults.OnTextMessage = null;

@@ -33,9 +33,11 @@ export class WebSockets {
   /** null: four times the server's BufferSlotSize. */
   MaxSendQueueBytes: number | null = null;
   /**
-   * false (default): `webSocket.Request` keeps its path, method, query and address for the socket's
+   * false (default): `webSocket.Request` gives its path, method, query and address for the socket's
    * lifetime, but its header fields only until OnWebSocketAccepted returns (read cookies or tokens
-   * there): on a board they cost about 40 variables per open WebSocket. true keeps them.
+   * there): the WebSocket then keeps only the request's target, rebuilding the request on each read
+   * (header fields and the request cost a board about 60 variables per open WebSocket). true keeps
+   * the request itself, the same object on every read.
    */
   KeepRequestHeaders = false;
 
@@ -80,7 +82,6 @@ export class WebSockets {
         microWebSrv2.logException('OnWebSocketAccepted', e);
       }
     }
-    // Back to the shared empty object on RequestHead's prototype: GetHeader answers ''.
-    if (!this.KeepRequestHeaders) delete request.head.headers;
+    if (!this.KeepRequestHeaders) webSocket.releaseRequest();
   }
 }
