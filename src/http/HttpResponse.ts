@@ -30,16 +30,18 @@ var NO_CACHE = 'no-cache, no-store, must-revalidate';
 
 export class HttpResponse {
   /** Header name -> value, in the order set. Names keep the caller's case. */
-  private headers: { [name: string]: string } | null = null;
-  private headersSent = false;
+  // Declared here, defaulted on the prototype (end of file): a response owns only what its handler
+  // set, since every own field costs a board variables for each request in flight.
+  private headers!: { [name: string]: string } | null;
+  private headersSent!: boolean;
   /** Set by the session before the request is dispatched. */
-  session: ResponseSession | null = null;
-  AllowCaching = false;
-  AccessControlAllowOrigin: string | null = null;
-  ContentType: string | null = null;
-  ContentCharset: string | null = null;
-  ContentLength = 0;
-  OnSent: ((microWebSrv2: any, response: HttpResponse) => void) | null = null;
+  session!: ResponseSession | null;
+  AllowCaching!: boolean;
+  AccessControlAllowOrigin!: string | null;
+  ContentType!: string | null;
+  ContentCharset!: string | null;
+  ContentLength!: number;
+  OnSent!: ((microWebSrv2: any, response: HttpResponse) => void) | null;
 
   constructor(readonly Request: HttpRequest) {}
 
@@ -256,3 +258,14 @@ export class HttpResponse {
   ReturnBasicAuthRequired(): void { this.ReturnUnauthorized('Basic'); }
   ReturnBearerAuthRequired(): void { this.ReturnUnauthorized('Bearer'); }
 }
+
+var responseDefaults: any = HttpResponse.prototype;
+responseDefaults.headers = null;
+responseDefaults.headersSent = false;
+responseDefaults.session = null;
+responseDefaults.AllowCaching = false;
+responseDefaults.AccessControlAllowOrigin = null;
+responseDefaults.ContentType = null;
+responseDefaults.ContentCharset = null;
+responseDefaults.ContentLength = 0;
+responseDefaults.OnSent = null;

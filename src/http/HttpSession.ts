@@ -218,6 +218,13 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       return;
     }
     var timeout = this.server.RequestsTimeoutSec;
+    // Everything is queued: unless OnSent wants the response once it is sent, the request, its
+    // head and its response are released now rather than at the drain, so that a board answering
+    // many connections at once holds only what is still to send for each of them.
+    if (response.OnSent === null) {
+      delete (this as any).request;
+      delete (this as any).route;
+    }
     this.phase = 'sending';
     this.keepAliveAfterResponse = keepAlive;
     this.connection.setTimeout(timeout);

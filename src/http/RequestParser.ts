@@ -114,25 +114,27 @@ var TOKEN = /^[-!#$%&'*+.^_`|~0-9A-Za-z]+$/;
 var VISIBLE_ASCII = /^[!-~]+$/;
 
 export class RequestParser {
+  // Fields are defaulted on the prototype (end of file): a parser owns only the ones its request
+  // moved away from their start value (on a board, each own field costs variables per request).
   private limits: RequestParserLimits;
   private events: RequestParserEvents;
   /** The named state, see RequestParserState. */
-  state: RequestParserState = 'idle';
-  private buffer = '';
+  state!: RequestParserState;
+  private buffer!: string;
   /** Start of the unconsumed input in `buffer`; the consumed part is dropped once per feed. */
-  private pos = 0;
+  private pos!: number;
   /** Guards against re-entry when a callback feeds or calls next(): the running loop carries on. */
-  private running = false;
-  private head: RequestHead | null = null;
+  private running!: boolean;
+  private head!: RequestHead | null;
   /** Field lines and their bytes so far in the header or trailer section. */
-  private sectionLines = 0;
-  private sectionBytes = 0;
-  private hostFields = 0;
+  private sectionLines!: number;
+  private sectionBytes!: number;
+  private hostFields!: number;
   /** Body bytes still expected in the body or the current chunk. */
-  private remaining = 0;
-  private chunkedTotal = 0;
+  private remaining!: number;
+  private chunkedTotal!: number;
   /** Set after onHead: the body is read and thrown away (no onBody), still ending with onEnd. */
-  discardBody = false;
+  discardBody!: boolean;
 
   constructor(limits: RequestParserLimits, events: RequestParserEvents) {
     this.limits = limits;
@@ -156,7 +158,7 @@ export class RequestParser {
   next(): void {
     if (this.state !== 'done') return;
     this.state = 'idle';
-    this.head = null;
+    delete (this as any).head;
     this.run();
   }
 
@@ -181,10 +183,10 @@ export class RequestParser {
         }
       }
     } finally {
-      this.running = false;
+      delete (this as any).running;
       if (this.pos > 0) {
         this.buffer = this.buffer.substring(this.pos);
-        this.pos = 0;
+        delete (this as any).pos;
       }
     }
   }
@@ -226,9 +228,10 @@ export class RequestParser {
     var head = this.parseRequestLine(line);
     if (head === null) return false;
     this.head = head;
-    this.sectionLines = 0;
-    this.sectionBytes = 0;
-    this.hostFields = 0;
+    var self: any = this;
+    delete self.sectionLines;
+    delete self.sectionBytes;
+    delete self.hostFields;
     this.discardBody = false;
     this.state = 'head';
     return true;
@@ -326,10 +329,12 @@ export class RequestParser {
     head.keepAlive = http11 ? !close : !close && hasToken(connection, 'keep-alive');
     head.upgrade = hasToken(connection, 'upgrade') && ownField(headers, 'upgrade') !== null;
 
-    this.sectionLines = 0;
-    this.sectionBytes = 0;
-    this.chunkedTotal = 0;
-    this.remaining = head.contentLength;
+    var self: any = this;
+    delete self.sectionLines;
+    delete self.sectionBytes;
+    delete self.chunkedTotal;
+    if (head.contentLength > 0) this.remaining = head.contentLength;
+    else delete self.remaining;
     this.state = head.chunked ? 'chunk-size' : 'body';
     this.events.onHead(head);
     return head.contentLength === 0 ? endRequest(this) : true;
@@ -527,6 +532,19 @@ function isDigits(text: string): boolean {
   return true;
 }
 
+var parserDefaults: any = RequestParser.prototype;
+parserDefaults.state = 'idle';
+parserDefaults.buffer = '';
+parserDefaults.pos = 0;
+parserDefaults.running = false;
+parserDefaults.head = null;
+parserDefaults.sectionLines = 0;
+parserDefaults.sectionBytes = 0;
+parserDefaults.hostFields = 0;
+parserDefaults.remaining = 0;
+parserDefaults.chunkedTotal = 0;
+parserDefaults.discardBody = false;
+
 // Failing and ending are plain functions taking the parser, not methods. Espruino 2v29 counts the
 // locks on an object in 4 bits: a chain of about seven nested method calls on the same object
 // saturates the count, and the object can then never be freed (espruino/Espruino#2616). Measured:
@@ -538,7 +556,7 @@ function failParser(parser: any, status: number, message: string): false {
   parser.state = 'failed';
   parser.buffer = '';
   parser.pos = 0;
-  parser.head = null;
+  delete parser.head;
   parser.events.onError(status, message);
   return false;
 }
@@ -552,6 +570,8 @@ function rejectLine(parser: any, status: number, message: string): null {
 /** The request is complete: the parser pauses until next(). */
 function endRequest(parser: any): true {
   parser.state = 'done';
+  // The request has it now: a parser waiting for the response holds no head.
+  delete parser.head;
   parser.events.onEnd();
   return true;
 }
