@@ -71,7 +71,10 @@ function isLoopback(host) {
 }
 
 const figures = { rows: [], notes: [] };
+/** The last figure printed: an OUT OF MEMORY is reported with the step that followed it. */
+let lastRow = 'the start';
 function row(label, vars, detail) {
+  lastRow = label;
   figures.rows.push({ label, vars, detail: detail || '' });
   console.log('  ' + label.padEnd(44) + String(vars === null ? '-' : vars).padStart(7) + '  ' + (detail || ''));
 }
@@ -222,7 +225,7 @@ async function main() {
   const repl = o.espruino ? await spawnEspruino(o.espruino) : await connectPort(o.port, o.baud);
   let failed = null;
   repl.onLine = (line) => {
-    if (/OUT OF MEMORY|Out of Memory/i.test(line)) failed = failed || line;
+    if (/OUT OF MEMORY|Out of Memory/i.test(line)) failed = failed || line.trim() + ' (in the step after "' + lastRow + '")';
   };
   try {
     const mem = await repl.evaluate('process.memory()');
