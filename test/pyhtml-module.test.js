@@ -147,13 +147,30 @@ describe('PyhtmlTemplate module over HTTP (bundles on the shim)', function () {
       writePage('part.pyhtml', '{{ for i in 3 }}[{{ i }}]{{ end }} {{ TestVar }}');
       assert.strictEqual(await text('/part.pyhtml'), '[0][1][2] 12345');
       assert.strictEqual(loaded(), true);
-      await waitReleased();
+      // The page, used every 50 ms, stays compiled; the compiler, unused, goes.
+      for (let i = 0; i < 60 && loaded(); i++) {
+        assert.strictEqual(await text('/part.pyhtml'), '[0][1][2] 12345');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.strictEqual(loaded(), false, 'compiler still loaded');
       assert.strictEqual(await text('/part.pyhtml'), '[0][1][2] 12345');
       assert.strictEqual(loaded(), false, 'a cached page needs no compiler');
       // A changed page compiles again, with the compiler read back from Storage.
       writePage('part.pyhtml', '{{ for i in 2 }}<{{ i }}>{{ end }} changed, longer');
       assert.strictEqual(await text('/part.pyhtml'), '<0><1> changed, longer');
       assert.strictEqual(loaded(), true);
+    });
+
+    it('releases a compiled page unused for the idle time, and compiles it again when asked', async () => {
+      writePage('idle.pyhtml', 'idle {{ 6 * 7 }}');
+      assert.strictEqual(await text('/idle.pyhtml'), 'idle 42');
+      const kept = () => app.ctx.run("lib.isPartLoaded('pyhtml:' + mws2.ResolvePhysicalPath('/idle.pyhtml'))");
+      assert.strictEqual(kept(), true, 'the compiled page is kept');
+      await waitReleased();
+      for (let i = 0; i < 50 && kept(); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.strictEqual(kept(), false, 'the compiled page was released');
+      assert.strictEqual(await text('/idle.pyhtml'), 'idle 42');
+      assert.strictEqual(loaded(), true, 'compiled again, with the compiler');
     });
 
     it('answers 500 instead of loading it when free memory is short', async () => {

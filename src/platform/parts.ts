@@ -33,18 +33,35 @@ function inStorage(name: string): boolean {
  * memory while loading code aborts the program, so the caller answers 503 instead.
  */
 export function loadPart(name: string, partVars: number, reserveVars: number): any {
+  var exports = takeKept(name);
+  if (exports !== undefined) return exports;
+  var needed = reserveVars + partVars;
+  if (freeVariables(needed) < needed) return null;
+  exports = require(name);
+  // Out of Espruino's module cache, so that releasing it here frees it. A part added with
+  // Modules.addCached (sent as text, or by the Node shim's tests) cannot be read again: it stays.
+  if (typeof Modules !== 'undefined' && inStorage(name)) Modules.removeCached(name);
+  keepWhileUsed(name, exports);
+  return exports;
+}
+
+/** Keeps any value as parts are kept, until unused for partSettings.idleMs (compiled pages: costly
+ *  to hold on a board, cheap to make again). */
+export function keepWhileUsed(name: string, value: any): void {
+  loadedParts[name] = { exports: value, usedAt: Date.now() };
+}
+
+/** What is kept under `name` (a part's exports, or a keepWhileUsed value), marked as used now;
+ *  undefined once released. */
+export function takeKept(name: string): any {
   var part = loadedParts[name];
-  if (!part) {
-    var needed = reserveVars + partVars;
-    if (freeVariables(needed) < needed) return null;
-    var exports = require(name);
-    // Out of Espruino's module cache, so that releasing it here frees it. A part added with
-    // Modules.addCached (sent as text, or by the Node shim's tests) cannot be read again: it stays.
-    if (typeof Modules !== 'undefined' && inStorage(name)) Modules.removeCached(name);
-    part = loadedParts[name] = { exports: exports, usedAt: 0 };
-  }
+  if (!part) return undefined;
   part.usedAt = Date.now();
   return part.exports;
+}
+
+export function forgetKept(name: string): void {
+  delete loadedParts[name];
 }
 
 /** Releases the parts unused for partSettings.idleMs (from the pool's sweep). */

@@ -6,14 +6,15 @@
 // and the core (OPTIONS, or 405 with Allow), and a missing page to the static files (not found).
 //
 // A page compiles once and stays cached until its file changes (size or modification time, which
-// some filesystems keep in whole seconds). The whole page is rendered before anything is sent: on
+// some filesystems keep in whole seconds) or until unused for partSettings.idleMs, as parts are
+// (a compiled page holds its generated code in RAM: about 150 variables on a board). The whole page is rendered before anything is sent: on
 // Espruino a syntax error only shows while the page runs, and a 500 must still be possible then.
 // The page is held once, as the UTF-8 bytes sent, and MaxPageLength bounds it.
 
 import { CompiledTemplate, isTemplateError, TemplateScope, templateOf } from './runtime';
 import { utf8Encode } from '../../text/utf8';
 import { htmlEscape } from '../../text/html';
-import { loadPart } from '../../platform/parts';
+import { forgetKept, isPartLoaded, keepWhileUsed, loadPart, takeKept } from '../../platform/parts';
 
 /** The compiler, a part loaded on demand (compilerPart.ts). */
 var COMPILER_PART = 'MicroWebSrv2.pyhtml-compile';
@@ -21,7 +22,6 @@ var COMPILER_PART = 'MicroWebSrv2.pyhtml-compile';
 var COMPILER_PART_VARIABLES = 400;
 
 interface CachedPage {
-  path: string;
   size: number;
   mtime: number;
   template: CompiledTemplate;
@@ -31,6 +31,8 @@ var EXTENSION = '.pyhtml';
 var NON_ASCII = /[^\x00-\x7f]/;
 /** Compiled pages kept at once: each costs variables on a board, a recompile only costs time. */
 var CACHE_SIZE = 4;
+/** Prefix of a compiled page's name in the parts' table. */
+var PAGE_KEY = 'pyhtml:';
 
 /** Raised when a page grows past MaxPageLength while rendering. */
 function PageTooLarge(this: any, limit: number) {
@@ -44,7 +46,8 @@ export class PyhtmlTemplate {
    *  sent: on a board with 8,190 variables a 30 KB page already runs out of memory. */
   MaxPageLength = 8 * 1024;
   private globals: TemplateScope = {};
-  private cache: CachedPage[] = [];
+  /** Names of the pages compiled, oldest first (some may have been released since). */
+  private cache: string[] = [];
 
   SetGlobalVar(globalVarName: string, globalVar: any): void {
     if (typeof globalVarName !== 'string' || !globalVarName) throw new Error('SetGlobalVar: name must be a non-empty string');
@@ -97,20 +100,21 @@ export class PyhtmlTemplate {
     var files = microWebSrv2.files;
     var info = files.stat(physicalPath);
     if (info === null || info.dir) return null;
-    for (var i = 0; i < this.cache.length; i++) {
-      var cached = this.cache[i];
-      if (cached.path === physicalPath) {
-        if (cached.size === info.size && cached.mtime === info.mtime) return cached.template;
-        this.cache.splice(i, 1);
-        break;
-      }
-    }
+    var key = PAGE_KEY + physicalPath;
+    var cached: CachedPage | undefined = takeKept(key);
+    if (cached !== undefined && cached.size === info.size && cached.mtime === info.mtime) return cached.template;
     var source = readAll(files.open(physicalPath));
     if (source === null) return null;
     // Page files are UTF-8: the compiler scans the bytes and decodes only the code it generates.
     var template = templateOf(compiler(microWebSrv2).compilePage(source, { utf8Bytes: true }));
-    this.cache.push({ path: physicalPath, size: info.size, mtime: info.mtime, template: template });
-    if (this.cache.length > CACHE_SIZE) this.cache.shift();
+    keepWhileUsed(key, { size: info.size, mtime: info.mtime, template: template });
+    var names: string[] = [];
+    for (var i = 0; i < this.cache.length; i++) {
+      if (this.cache[i] !== key && isPartLoaded(this.cache[i])) names.push(this.cache[i]);
+    }
+    names.push(key);
+    while (names.length > CACHE_SIZE) forgetKept(names.shift() as string);
+    this.cache = names;
     return template;
   }
 
