@@ -19,6 +19,7 @@
 //   --no-ram            skip the RAM-vs-Storage comparison
 //   --no-build / --dist <dir>   as for upload
 //   --json <file>       also write the figures as JSON
+//   --log <file>        write every line the interpreter prints (the server's refusals, errors)
 'use strict';
 
 const fs = require('fs');
@@ -56,6 +57,7 @@ function parseArgs(argv) {
       case '--no-build': o.build = false; break;
       case '--dist': o.dist = path.resolve(v()); o.build = false; break;
       case '--json': o.json = v(); break;
+      case '--log': o.log = v(); break;
       case '--app': o.app = v(); break;
       case '--modules': o.modules = v(); break;
       case '--help': case '-h': o.help = true; break;
@@ -224,7 +226,9 @@ async function main() {
 
   const repl = o.espruino ? await spawnEspruino(o.espruino) : await connectPort(o.port, o.baud);
   let failed = null;
+  const log = o.log ? fs.openSync(o.log, 'w') : null;
   repl.onLine = (line) => {
+    if (log !== null) fs.writeSync(log, '[' + lastRow + '] ' + line + '\n');
     if (/OUT OF MEMORY|Out of Memory/i.test(line)) failed = failed || line.trim() + ' (in the step after "' + lastRow + '")';
   };
   try {

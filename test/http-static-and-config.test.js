@@ -316,7 +316,7 @@ describe('memory reserve (MemoryReserveVars)', function () {
     assert.strictEqual((await rawRequest(app.port, 'GET /x HTTP/1.1\r\nHost: x\r\n\r\n')).status, 200);
   });
 
-  it('answers 503 and closes when memory runs short between two requests of a keep-alive connection', async () => {
+  it('answers 503 and closes when memory stays short between two requests of a keep-alive connection', async () => {
     const socket = net.connect(app.port, '127.0.0.1');
     let received = '';
     socket.on('data', (d) => { received += d.toString('latin1'); });
@@ -338,6 +338,31 @@ describe('memory reserve (MemoryReserveVars)', function () {
       socket.destroy();
     }
     assert.strictEqual((await rawRequest(app.port, 'GET /x HTTP/1.1\r\nHost: x\r\n\r\n')).status, 200);
+  });
+
+  it('lets a request that arrives while memory is short wait for it (up to a second) rather than refuse it', async () => {
+    const socket = net.connect(app.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (d) => { received += d.toString('latin1'); });
+    try {
+      await new Promise((r) => socket.on('connect', r));
+      socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
+      for (let i = 0; i < 100 && !/\r\n\r\nx$/.test(received); i++) await new Promise((r) => setTimeout(r, 10));
+      received = '';
+      // Room for the open connection, not for answering above the reserve: as when the responses
+      // just queued on other connections have not drained yet.
+      app.ctx.setFreeVars(300);
+      socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.strictEqual(received, '', 'answered while memory was short');
+      app.ctx.setFreeVars(null);
+      for (let i = 0; i < 100 && !/\r\n\r\nx$/.test(received); i++) await new Promise((r) => setTimeout(r, 10));
+      assert.match(received, /^HTTP\/1\.1 200 /);
+      assert.match(received, /\r\nConnection: keep-alive\r\n/i);
+    } finally {
+      app.ctx.setFreeVars(null);
+      socket.destroy();
+    }
   });
 
   it('holds a response back while free memory is short, then sends all of it once there is room', async () => {

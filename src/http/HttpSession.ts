@@ -31,6 +31,10 @@ var KNOWN_METHODS = ' GET HEAD POST PUT DELETE OPTIONS PATCH TRACE CONNECT ';
 var MAX_PENDING_SLOTS = 4;
 /** Variables an answer takes on a board beyond the request itself (response, head, a small page), with margin. */
 var REQUEST_VARIABLES = 120;
+/** How long a request arriving while memory is short waits for memory (see onData), and how often
+ *  it looks again. */
+var MEMORY_WAIT_MS = 1000;
+var MEMORY_RETRY_MS = 20;
 /** MicroWebSrv2's log levels (kept here to avoid a dependency cycle). */
 var DEBUG = 0;
 var WARNING = 2;
@@ -44,6 +48,8 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   private earlyStatus!: number;
   private keepAliveAfterResponse!: boolean;
   private mustClose!: boolean;
+  /** Input held while waiting for memory to start a request (null: not waiting). */
+  private deferred!: string | null;
 
   constructor(readonly connection: Connection) {
     connection.handler = this;
@@ -58,6 +64,43 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   // ---- Connection events ----
 
   onData(data: string): void {
+    if (this.deferred !== null) {
+      this.deferred += data;
+      if (this.deferred.length > this.server.BufferSlotSize * MAX_PENDING_SLOTS) this.connection.destroy();
+      return;
+    }
+    if (this.phase === 'idle' && !this.hasRoomForAnswer()) {
+      // Short of memory as a request starts: most often the responses just queued on other
+      // connections hold it until they drain, a moment later. Wait for that rather than refuse;
+      // still short after MEMORY_WAIT_MS, the request goes on and is refused at its head (503).
+      this.deferred = data;
+      this.waitForMemory(Date.now());
+      return;
+    }
+    this.receive(data);
+  }
+
+  /** Room above MemoryReserveVars for answering a request. */
+  private hasRoomForAnswer(): boolean {
+    var forAnswer = this.server.MemoryReserveVars + REQUEST_VARIABLES;
+    return freeVariables(forAnswer) >= forAnswer;
+  }
+
+  private waitForMemory(since: number): void {
+    var session = this;
+    setTimeout(function () {
+      if (session.connection.closed) return;
+      if (!session.hasRoomForAnswer() && Date.now() - since < MEMORY_WAIT_MS) {
+        session.waitForMemory(since);
+        return;
+      }
+      var data = session.deferred as string;
+      delete (session as any).deferred;
+      session.receive(data);
+    }, MEMORY_RETRY_MS);
+  }
+
+  private receive(data: string): void {
     var server = this.server;
     if (this.phase === 'idle') {
       this.phase = 'receiving';
@@ -132,9 +175,9 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     }
     var server = this.server;
     // Answering takes memory too (the response, its head, what the handler builds): with less than
-    // that above the reserve, 503 and close rather than run the board out of memory mid-answer.
-    var forAnswer = server.MemoryReserveVars + REQUEST_VARIABLES;
-    if (freeVariables(forAnswer) < forAnswer) {
+    // that above the reserve (even after waiting, see onData), 503 and close rather than run the
+    // board out of memory mid-answer.
+    if (!this.hasRoomForAnswer()) {
       this.refuseForMemory();
       return;
     }
@@ -324,3 +367,4 @@ defaults.route = null;
 defaults.earlyStatus = 0;
 defaults.keepAliveAfterResponse = false;
 defaults.mustClose = false;
+defaults.deferred = null;
