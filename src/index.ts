@@ -24,4 +24,4 @@ export { decodeRequestPath } from './http/HttpRequest';
 export { STORAGE_SCHEME, STORAGE_MAX_NAME_BYTES, isStoragePath, storageFacts, addedMimeTypes, addedDefaultPages } from './files/registry';
 export { StringSource } from './http/sources';
 // Parts loaded on demand: their idle time, and whether one is loaded (tests, memory tools).
-export { partSettings, isPartLoaded, loadPart, keepWhileUsed, takeKept, forgetKept } from './platform/parts';
+export { partSettings, isPartLoaded, loadPart, keepWhileUsed, takeKept, forgetKept, holdPart } from './platform/parts';

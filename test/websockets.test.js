@@ -785,19 +785,37 @@ describe('WebSockets: limits and time-outs', function () {
     });
   });
 
-  describe('the handshake, a part loaded on demand', () => {
-    it('is loaded for an upgrade, released when idle while the WebSocket stays open, and refused with 503 when memory is short', async () => {
+  describe('the handshake and the WebSocket, a part loaded on demand', () => {
+    it('is loaded for an upgrade, held while a WebSocket is open, released once the last one closed and idle', async () => {
       const app = await startApp(wsApp({ module: 'lib.partSettings.idleMs = 200;' }));
-      const loaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.ws-handshake')");
+      const loaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.ws-socket')");
       try {
         assert.strictEqual(loaded(), false);
         const ws = await openWs(`ws://127.0.0.1:${app.port}/echo`);
+        const second = await openWs(`ws://127.0.0.1:${app.port}/echo`);
         assert.strictEqual(loaded(), true);
-        await waitFor(() => !loaded(), 3000, 'the handshake part to be released');
-        assert.strictEqual(await roundTrip(ws, 'still open'), 'still open');
-        await waitFor(() => !loaded(), 3000, 'the handshake part to be released');
+        // Far past the idle time, with both open and quiet: still held.
+        await new Promise((r) => setTimeout(r, 1200));
+        assert.strictEqual(loaded(), true, 'released while WebSockets were open');
+        ws.close();
+        await ws.closeEvent;
+        await new Promise((r) => setTimeout(r, 1200));
+        assert.strictEqual(loaded(), true, 'released while one WebSocket was still open');
+        assert.strictEqual(await roundTrip(second, 'still open'), 'still open');
+        second.close();
+        await second.closeEvent;
+        await waitFor(() => !loaded(), 3000, 'the part to be released after the last WebSocket closed');
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('is refused with 503 when memory is short to load it, and loaded again once there is room', async () => {
+      const app = await startApp(wsApp({ module: 'lib.partSettings.idleMs = 200;' }));
+      const loaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.ws-socket')");
+      try {
         // A keep-alive connection already open, then room for a request (MemoryReserveVars 256 + 120)
-        // but not for loading the part (+150): the upgrade on it gets 503.
+        // but not for loading the part (+500): the upgrade on it gets 503.
         const socket = net.connect(app.port, '127.0.0.1');
         let received = '';
         socket.on('data', (d) => { received += d.toString('latin1'); });
@@ -805,7 +823,7 @@ describe('WebSockets: limits and time-outs', function () {
         socket.write('GET /nothing-here HTTP/1.1\r\nHost: x\r\n\r\n');
         await waitFor(() => /^HTTP\/1\.1 \d+ [^]*\r\n\r\n/.test(received), 3000, 'the first answer');
         received = '';
-        app.ctx.setFreeVars(390);
+        app.ctx.setFreeVars(700);
         socket.write(upgradeRequest('/echo'));
         await waitFor(() => received.length > 0, 3000, 'the answer to the upgrade');
         assert.match(received, /^HTTP\/1\.1 503 /);
@@ -814,9 +832,8 @@ describe('WebSockets: limits and time-outs', function () {
         app.ctx.setFreeVars(null);
         const again = await openWs(`ws://127.0.0.1:${app.port}/echo`);
         assert.strictEqual(await roundTrip(again, 'again'), 'again');
-        ws.close();
         again.close();
-        await Promise.all([ws.closeEvent, again.closeEvent]);
+        await again.closeEvent;
       } finally {
         app.ctx.setFreeVars(null);
         await app.close();

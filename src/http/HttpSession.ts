@@ -50,6 +50,8 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   private mustClose!: boolean;
   /** Input held while waiting for memory to start a request (null: not waiting). */
   private deferred!: string | null;
+  /** This request waited for memory once already: it goes on, whatever the memory. */
+  private memoryWaited!: boolean;
 
   constructor(readonly connection: Connection) {
     connection.handler = this;
@@ -63,13 +65,18 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
 
   // ---- Connection events ----
 
+  // onData runs the whole request (parser, handler, response) inside its call: it must not be
+  // split into onData -> receive. Espruino 2v29 counts locks on an object in 4 bits, and one more
+  // nested call on this session saturated it: the session, its request and response were never
+  // freed (measured: about 55 variables per request, on every request; see failParser in
+  // RequestParser.ts).
   onData(data: string): void {
     if (this.deferred !== null) {
       this.deferred += data;
       if (this.deferred.length > this.server.BufferSlotSize * MAX_PENDING_SLOTS) this.connection.destroy();
       return;
     }
-    if (this.phase === 'idle' && !this.hasRoomForAnswer()) {
+    if (this.phase === 'idle' && !this.memoryWaited && !this.hasRoomForAnswer()) {
       // Short of memory as a request starts: most often the responses just queued on other
       // connections hold it until they drain, a moment later. Wait for that rather than refuse;
       // still short after MEMORY_WAIT_MS, the request goes on and is refused at its head (503).
@@ -77,30 +84,6 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       this.waitForMemory(Date.now());
       return;
     }
-    this.receive(data);
-  }
-
-  /** Room above MemoryReserveVars for answering a request. */
-  private hasRoomForAnswer(): boolean {
-    var forAnswer = this.server.MemoryReserveVars + REQUEST_VARIABLES;
-    return freeVariables(forAnswer) >= forAnswer;
-  }
-
-  private waitForMemory(since: number): void {
-    var session = this;
-    setTimeout(function () {
-      if (session.connection.closed) return;
-      if (!session.hasRoomForAnswer() && Date.now() - since < MEMORY_WAIT_MS) {
-        session.waitForMemory(since);
-        return;
-      }
-      var data = session.deferred as string;
-      delete (session as any).deferred;
-      session.receive(data);
-    }, MEMORY_RETRY_MS);
-  }
-
-  private receive(data: string): void {
     var server = this.server;
     if (this.phase === 'idle') {
       this.phase = 'receiving';
@@ -114,6 +97,28 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       server.Log('Connection dropped: too much pipelined input', WARNING);
       this.connection.destroy();
     }
+  }
+
+  /** Room above MemoryReserveVars for answering a request. */
+  private hasRoomForAnswer(): boolean {
+    var forAnswer = this.server.MemoryReserveVars + REQUEST_VARIABLES;
+    return freeVariables(forAnswer) >= forAnswer;
+  }
+
+  private waitForMemory(since: number): void {
+    var session = this;
+    setTimeout(function () {
+      if (session.connection.closed) return;
+      if (Date.now() - since < MEMORY_WAIT_MS && !session.hasRoomForAnswer()) {
+        session.waitForMemory(since);
+        return;
+      }
+      var data = session.deferred as string;
+      delete (session as any).deferred;
+      // Once waited, onData takes the request as it is (refused at its head if still short).
+      session.memoryWaited = true;
+      session.onData(data);
+    }, MEMORY_RETRY_MS);
   }
 
   onDrained(): void {
@@ -368,3 +373,4 @@ defaults.earlyStatus = 0;
 defaults.keepAliveAfterResponse = false;
 defaults.mustClose = false;
 defaults.deferred = null;
+defaults.memoryWaited = false;

@@ -13,6 +13,8 @@ export var partSettings = { idleMs: 10000 };
 interface LoadedPart {
   exports: any;
   usedAt: number;
+  /** Objects alive that need the part (holdPart): it is not released while there are any. */
+  holds?: number;
 }
 
 var loadedParts: { [name: string]: LoadedPart } = {};
@@ -67,8 +69,21 @@ export function forgetKept(name: string): void {
 /** Releases the parts unused for partSettings.idleMs (from the pool's sweep). */
 export function releaseIdleParts(now: number): void {
   for (var name in loadedParts) {
-    if (now - loadedParts[name].usedAt >= partSettings.idleMs) delete loadedParts[name];
+    var part = loadedParts[name];
+    if (!part.holds && now - part.usedAt >= partSettings.idleMs) delete loadedParts[name];
   }
+}
+
+/**
+ * An object made from a loaded part stays alive (an open WebSocket): `+1` keeps the part loaded
+ * until the matching `-1`. Released anyway, the part would stay in memory through that object's
+ * prototype, and the next load would read a second copy.
+ */
+export function holdPart(name: string, change: number): void {
+  var part = loadedParts[name];
+  if (!part) return;
+  part.holds = (part.holds || 0) + change;
+  part.usedAt = Date.now();
 }
 
 export function isPartLoaded(name: string): boolean {

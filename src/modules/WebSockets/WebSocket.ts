@@ -15,6 +15,7 @@ import { GOING_AWAY, NORMAL, isValidWireCloseCode } from './closeCodes';
 import { utf8Encode } from '../../text/utf8';
 import { toBinaryString } from '../../text/binary';
 import { freeVariables, variablesForBytes } from '../../platform/memory';
+import { holdPart } from '../../platform/parts';
 import { HttpRequest, decodeRequestPath } from '../../http/HttpRequest';
 import { RequestHead } from '../../http/RequestParser';
 
@@ -27,6 +28,9 @@ function toUint8Array(bytes: string): Uint8Array {
   for (var i = 0; i < bytes.length; i++) array[i] = bytes.charCodeAt(i);
   return array;
 }
+
+/** The part this class is in (socketPart.ts): each open WebSocket holds it loaded. */
+var SOCKET_PART = 'MicroWebSrv2.ws-socket';
 
 /** Seconds without a frame before an idle peer is pinged (the original's WaitFrameTimeoutSec default). */
 export var DEFAULT_WAIT_FRAME_TIMEOUT_SEC = 300;
@@ -88,6 +92,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
     this.MaxSendQueueBytes = maxSendQueueBytes;
     connection.handler = this;
     connection.setTimeout(waitFrameTimeoutSec);
+    if (!connection.closed) holdPart(SOCKET_PART, 1);
   }
 
   get IsClosed(): boolean { return this.phase !== 'open'; }
@@ -206,6 +211,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
 
   onClosed(): void {
     this.phase = 'closed';
+    holdPart(SOCKET_PART, -1);
     var callback = this.OnClosed;
     if (callback) {
       try {

@@ -4,14 +4,15 @@
 // The handshake follows RFC 6455 §4.2 where the original does not: GET only, `Connection` and
 // `Upgrade` compared as tokens, version other than 13 -> 426 with `Sec-WebSocket-Version: 13`.
 
-import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC, WebSocket } from './WebSocket';
+import type { WebSocket } from './WebSocket';
 import { loadPart } from '../../platform/parts';
 
-export { WebSocket };
-
-/** The handshake checks, a part loaded on demand (handshakePart.ts), and what it takes loaded, with margin. */
-var HANDSHAKE_PART = 'MicroWebSrv2.ws-handshake';
-var HANDSHAKE_PART_VARIABLES = 150;
+/** The handshake and the WebSocket, a part loaded on demand (socketPart.ts) that every open
+ *  WebSocket holds, and what it takes loaded, with margin (measured: docs/MEMORY.md). */
+var SOCKET_PART = 'MicroWebSrv2.ws-socket';
+var SOCKET_PART_VARIABLES = 500;
+/** The original's WaitFrameTimeoutSec default (WebSocket.ts has the same). */
+var DEFAULT_WAIT_FRAME_TIMEOUT_SEC = 300;
 
 /** The send queue's default bound, in BufferSlotSize units. */
 var SEND_QUEUE_SLOTS = 4;
@@ -44,7 +45,7 @@ export class WebSockets {
   OnRequest(microWebSrv2: any, request: any): void {
     if (!request.IsUpgrade) return;
     var response = request.Response;
-    var handshake = loadPart(HANDSHAKE_PART, HANDSHAKE_PART_VARIABLES, microWebSrv2.MemoryReserveVars || 0);
+    var handshake = loadPart(SOCKET_PART, SOCKET_PART_VARIABLES, microWebSrv2.MemoryReserveVars || 0);
     if (handshake === null) {
       response.ReturnServiceUnavailable();
       return;
@@ -71,7 +72,7 @@ export class WebSockets {
     // WebSocket stays open. webSocket.Request.Response is null from here on.
     response.session = null;
     delete (request as any).Response;
-    var webSocket = new WebSocket(request, request.connection,
+    var webSocket: WebSocket = new handshake.WebSocket(request, request.connection,
       this.MaxRecvMessageLength || microWebSrv2.MaxRequestContentLength,
       this.WaitFrameTimeoutSec,
       this.MaxSendQueueBytes || microWebSrv2.BufferSlotSize * SEND_QUEUE_SLOTS);
