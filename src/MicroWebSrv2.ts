@@ -26,8 +26,9 @@ var loadedModules: { name: string; instance: MicroWebSrv2Module }[] = [];
 var BUILTIN_MODULE_PREFIX = 'MicroWebSrv2.';
 
 
-/** About what an idle keep-alive connection costs on Espruino (measured: docs/MEMORY.md), with margin for a request. */
-var CONNECTION_VARIABLES = 150;
+/** What accepting takes: an idle connection costs about 26 variables on Espruino (docs/MEMORY.md),
+ *  and a 503 must still fit. Its requests wait for the memory to answer them (HttpSession's onData). */
+var CONNECTION_VARIABLES = 60;
 
 function requireModule(name: string): any {
   try {

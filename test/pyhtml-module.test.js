@@ -178,7 +178,7 @@ describe('PyhtmlTemplate module over HTTP (bundles on the shim)', function () {
       app.ctx.run('lib.partSettings.idleMs = 10000');
       writePage('lowmem.pyhtml', '<p>{{ 1 + 1 }}</p>');
       await text('/style.css');
-      // Room for a connection (MemoryReserveVars 256 + 150) and the loaded files part, not for the compiler (+400).
+      // Room for a connection (MemoryReserveVars 256 + 60), a request (+120) and the loaded files part, not for the compiler (+400).
       app.ctx.setFreeVars(456);
       try {
         const res = await get('/lowmem.pyhtml');
@@ -188,6 +188,24 @@ describe('PyhtmlTemplate module over HTTP (bundles on the shim)', function () {
         app.ctx.setFreeVars(null);
       }
       assert.strictEqual(await text('/lowmem.pyhtml'), '<p>2</p>');
+    });
+
+    it('is released as soon as a page is compiled when free memory is short', async () => {
+      app.ctx.run("lib.partSettings.idleMs = 10000; lib.forgetKept('MicroWebSrv2.pyhtml-compile')");
+      try {
+        writePage('roomy.pyhtml', '<p>{{ 2 + 2 }}</p>');
+        assert.strictEqual(await text('/roomy.pyhtml'), '<p>4</p>');
+        assert.strictEqual(loaded(), true, 'with memory to spare, kept for the next page');
+        app.ctx.run("lib.forgetKept('MicroWebSrv2.pyhtml-compile')");
+        // Room to load the compiler (256 + 400) but not to keep it (256 + 800).
+        app.ctx.setFreeVars(900);
+        writePage('tight.pyhtml', '<p>{{ 3 + 3 }}</p>');
+        assert.strictEqual(await text('/tight.pyhtml'), '<p>6</p>');
+        assert.strictEqual(loaded(), false, 'kept with memory short');
+      } finally {
+        app.ctx.setFreeVars(null);
+        app.ctx.run('lib.partSettings.idleMs = 200');
+      }
     });
   });
 

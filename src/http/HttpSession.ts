@@ -49,9 +49,11 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   private keepAliveAfterResponse!: boolean;
   private mustClose!: boolean;
   /** Input held while waiting for memory to start a request (null: not waiting). */
-  private deferred!: string | null;
+  deferred!: string | null;
+  /** When the held input arrived (Date.now()). */
+  deferredAt!: number;
   /** This request waited for memory once already: it goes on, whatever the memory. */
-  private memoryWaited!: boolean;
+  memoryWaited!: boolean;
 
   constructor(readonly connection: Connection) {
     connection.handler = this;
@@ -76,12 +78,15 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       if (this.deferred.length > this.server.BufferSlotSize * MAX_PENDING_SLOTS) this.connection.destroy();
       return;
     }
-    if (this.phase === 'idle' && !this.memoryWaited && !this.hasRoomForAnswer()) {
+    if (this.phase === 'idle' && !this.memoryWaited && (waitingSessions.length > 0 || !this.hasRoomForAnswer())) {
       // Short of memory as a request starts: most often the responses just queued on other
-      // connections hold it until they drain, a moment later. Wait for that rather than refuse;
-      // still short after MEMORY_WAIT_MS, the request goes on and is refused at its head (503).
+      // connections hold it until they drain, a moment later. Wait for that in line (behind any
+      // request already waiting) rather than refuse; still short after MEMORY_WAIT_MS, the
+      // request goes on and is refused at its head (503).
       this.deferred = data;
-      this.waitForMemory(Date.now());
+      this.deferredAt = Date.now();
+      waitingSessions.push(this);
+      if (waitingSessions.length === 1) setTimeout(resumeWaitingSession, MEMORY_RETRY_MS);
       return;
     }
     var server = this.server;
@@ -100,25 +105,9 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   }
 
   /** Room above MemoryReserveVars for answering a request. */
-  private hasRoomForAnswer(): boolean {
+  hasRoomForAnswer(): boolean {
     var forAnswer = this.server.MemoryReserveVars + REQUEST_VARIABLES;
     return freeVariables(forAnswer) >= forAnswer;
-  }
-
-  private waitForMemory(since: number): void {
-    var session = this;
-    setTimeout(function () {
-      if (session.connection.closed) return;
-      if (Date.now() - since < MEMORY_WAIT_MS && !session.hasRoomForAnswer()) {
-        session.waitForMemory(since);
-        return;
-      }
-      var data = session.deferred as string;
-      delete (session as any).deferred;
-      // Once waited, onData takes the request as it is (refused at its head if still short).
-      session.memoryWaited = true;
-      session.onData(data);
-    }, MEMORY_RETRY_MS);
   }
 
   onDrained(): void {
@@ -374,3 +363,27 @@ defaults.keepAliveAfterResponse = false;
 defaults.mustClose = false;
 defaults.deferred = null;
 defaults.memoryWaited = false;
+defaults.deferredAt = 0;
+
+/** Sessions whose request waits for memory, oldest first (see onData). One list and one timer for
+ *  all of them: a timer each would itself take the memory they wait for. */
+var waitingSessions: HttpSession[] = [];
+
+/** Resumes the oldest waiting request once there is room for it (or once it waited MEMORY_WAIT_MS),
+ *  one a turn: between two, Espruino's idle loop sends what the previous one queued, freeing it. */
+function resumeWaitingSession(): void {
+  var session = waitingSessions[0];
+  if (session.connection.closed) {
+    waitingSessions.shift();
+  } else if (Date.now() - session.deferredAt >= MEMORY_WAIT_MS || session.hasRoomForAnswer()) {
+    waitingSessions.shift();
+    var data = session.deferred as string;
+    var self: any = session;
+    delete self.deferred;
+    delete self.deferredAt;
+    // Once waited, onData takes the request as it is (refused at its head if still short).
+    session.memoryWaited = true;
+    session.onData(data);
+  }
+  if (waitingSessions.length) setTimeout(resumeWaitingSession, MEMORY_RETRY_MS);
+}

@@ -14,6 +14,7 @@
 import { CompiledTemplate, isTemplateError, TemplateScope, templateOf } from './runtime';
 import { utf8Encode } from '../../text/utf8';
 import { htmlEscape } from '../../text/html';
+import { freeVariables } from '../../platform/memory';
 import { forgetKept, isPartLoaded, keepWhileUsed, loadPart, takeKept } from '../../platform/parts';
 
 /** The compiler, a part loaded on demand (compilerPart.ts). */
@@ -107,6 +108,10 @@ export class PyhtmlTemplate {
     if (source === null) return null;
     // Page files are UTF-8: the compiler scans the bytes and decodes only the code it generates.
     var template = templateOf(compiler(microWebSrv2).compilePage(source, { utf8Bytes: true }));
+    // Nothing keeps the compiler once the page is compiled: with memory short, release it now
+    // rather than after partSettings.idleMs (the next page to compile reads it again).
+    var roomToKeep = (microWebSrv2.MemoryReserveVars || 0) + 2 * COMPILER_PART_VARIABLES;
+    if (freeVariables(roomToKeep) < roomToKeep) forgetKept(COMPILER_PART);
     keepWhileUsed(key, { size: info.size, mtime: info.mtime, template: template });
     var names: string[] = [];
     for (var i = 0; i < this.cache.length; i++) {
