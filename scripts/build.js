@@ -160,7 +160,7 @@ async function bundle(spec, mangleNames, nameCache) {
     // Espruino does not hoist function declarations: keep them where they are.
     compress: { ecma: 5, passes: 2, hoist_funs: false, hoist_vars: false, reduce_funcs: false },
     // One name cache for every bundle: a module bundle uses the core's objects under the same names.
-    mangle: { properties: { regex: new RegExp('^(' + mangleNames.join('|') + ')$'), keep_quoted: true } },
+    mangle: { properties: { regex: new RegExp('^(' + mangleNames.join('|') + ')$'), keep_quoted: true, builtins: true } },
     nameCache,
     // A bundle's top level is its module's scope on Espruino (and on the shim), never the global one.
     toplevel: true,

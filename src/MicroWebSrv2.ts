@@ -307,7 +307,7 @@ export class MicroWebSrv2 {
         page.length + '\r\n\r\n' + page);
       socket.end();
       this.Log('Connection refused: ' + (full ? this.connectionCount + ' connections open (MaxConnections)' :
-        'free memory below MemoryReserveVars'), MicroWebSrv2.WARNING);
+        'free memory below MemoryReserveVars (' + freeVariables(Infinity) + ' variables free)'), MicroWebSrv2.WARNING);
       return;
     }
     this.connectionCount++;

@@ -178,8 +178,8 @@ describe('PyhtmlTemplate module over HTTP (bundles on the shim)', function () {
       app.ctx.run('lib.partSettings.idleMs = 10000');
       writePage('lowmem.pyhtml', '<p>{{ 1 + 1 }}</p>');
       await text('/style.css');
-      // Room for a connection (MemoryReserveVars 256 + 60), a request (+120) and the loaded files part, not for the compiler (+400).
-      app.ctx.setFreeVars(456);
+      // Room for a connection (MemoryReserveVars 256 + 60), a request (+250) and the loaded files part, not for the compiler (+400).
+      app.ctx.setFreeVars(600);
       try {
         const res = await get('/lowmem.pyhtml');
         assert.strictEqual(res.status, 500);

@@ -814,7 +814,7 @@ describe('WebSockets: limits and time-outs', function () {
       const app = await startApp(wsApp({ module: 'lib.partSettings.idleMs = 200;' }));
       const loaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.ws-socket')");
       try {
-        // A keep-alive connection already open, then room for a request (MemoryReserveVars 256 + 120)
+        // A keep-alive connection already open, then room for a request (MemoryReserveVars 256 + 250)
         // but not for loading the part (+500): the upgrade on it gets 503.
         const socket = net.connect(app.port, '127.0.0.1');
         let received = '';

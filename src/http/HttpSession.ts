@@ -29,8 +29,14 @@ type Phase = 'idle' | 'receiving' | 'handling' | 'sending' | 'closing' | 'upgrad
 var KNOWN_METHODS = ' GET HEAD POST PUT DELETE OPTIONS PATCH TRACE CONNECT ';
 /** Pipelined input a connection may hold while its current response is under way, in BufferSlotSize units. */
 var MAX_PENDING_SLOTS = 4;
-/** Variables an answer takes on a board beyond the request itself (response, head, a small page), with margin. */
-var REQUEST_VARIABLES = 120;
+/** Variables a request takes on a board from its first byte to its answer: input, parser, head and
+ *  header fields, request, response, route, the call chain, the response head (measured: about 200
+ *  in a route handler and 250 with its answer on Espruino 2v29, docs/MEMORY.md). A request starts
+ *  only with this much free above MemoryReserveVars (else it waits, see onData). */
+var REQUEST_VARIABLES = 250;
+/** What is still to come once the head is parsed (the response and what the handler builds): below
+ *  this above the reserve, the request gets 503. */
+var ANSWER_VARIABLES = 100;
 /** How long a request arriving while memory is short waits for memory (see onData), and how often
  *  it looks again. */
 var MEMORY_WAIT_MS = 1000;
@@ -78,7 +84,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       if (this.deferred.length > this.server.BufferSlotSize * MAX_PENDING_SLOTS) this.connection.destroy();
       return;
     }
-    if (this.phase === 'idle' && !this.memoryWaited && (waitingSessions.length > 0 || !this.hasRoomForAnswer())) {
+    if (this.phase === 'idle' && !this.memoryWaited && (waitingSessions.length > 0 || !this.hasRoomFor(REQUEST_VARIABLES))) {
       // Short of memory as a request starts: most often the responses just queued on other
       // connections hold it until they drain, a moment later. Wait for that in line (behind any
       // request already waiting) rather than refuse; still short after MEMORY_WAIT_MS, the
@@ -104,10 +110,10 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     }
   }
 
-  /** Room above MemoryReserveVars for answering a request. */
-  hasRoomForAnswer(): boolean {
-    var forAnswer = this.server.MemoryReserveVars + REQUEST_VARIABLES;
-    return freeVariables(forAnswer) >= forAnswer;
+  /** Room above MemoryReserveVars for `variables` more. */
+  hasRoomFor(variables: number): boolean {
+    var needed = this.server.MemoryReserveVars + variables;
+    return freeVariables(needed) >= needed;
   }
 
   onDrained(): void {
@@ -171,7 +177,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     // Answering takes memory too (the response, its head, what the handler builds): with less than
     // that above the reserve (even after waiting, see onData), 503 and close rather than run the
     // board out of memory mid-answer.
-    if (!this.hasRoomForAnswer()) {
+    if (!this.hasRoomFor(ANSWER_VARIABLES)) {
       this.refuseForMemory();
       return;
     }
@@ -193,7 +199,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
 
   /** 503 at the request's end, body discarded, connection closed: the board is short of memory. */
   private refuseForMemory(): void {
-    this.server.Log('Request refused: free memory below MemoryReserveVars', WARNING);
+    this.server.Log('Request refused: free memory below MemoryReserveVars (' + freeVariables(Infinity) + ' variables free)', WARNING);
     this.earlyStatus = 503;
     this.mustClose = true;
     this.route = null;
@@ -375,7 +381,7 @@ function resumeWaitingSession(): void {
   var session = waitingSessions[0];
   if (session.connection.closed) {
     waitingSessions.shift();
-  } else if (Date.now() - session.deferredAt >= MEMORY_WAIT_MS || session.hasRoomForAnswer()) {
+  } else if (Date.now() - session.deferredAt >= MEMORY_WAIT_MS || session.hasRoomFor(REQUEST_VARIABLES)) {
     waitingSessions.shift();
     var data = session.deferred as string;
     var self: any = session;
