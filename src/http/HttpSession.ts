@@ -84,11 +84,13 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       if (this.deferred.length > this.server.BufferSlotSize * MAX_PENDING_SLOTS) this.connection.destroy();
       return;
     }
-    if (this.phase === 'idle' && !this.memoryWaited && (waitingSessions.length > 0 || !this.hasRoomFor(REQUEST_VARIABLES))) {
-      // Short of memory as a request starts: most often the responses just queued on other
-      // connections hold it until they drain, a moment later. Wait for that in line (behind any
-      // request already waiting) rather than refuse; still short after MEMORY_WAIT_MS, the
-      // request goes on and is refused at its head (503).
+    if (this.phase === 'idle' && !this.memoryWaited && requestsInProgress > 0 &&
+        (waitingSessions.length > 0 || !this.hasRoomFor(REQUEST_VARIABLES))) {
+      // Short of memory as a request starts while others are under way: their memory comes back
+      // when they are answered and drained, a moment later. Wait for that in line (behind any
+      // request already waiting) rather than refuse; still short after MEMORY_WAIT_MS, or once no
+      // other request is under way, the request goes on, and is refused at its head (503) if the
+      // memory to answer it is missing.
       this.deferred = data;
       this.deferredAt = Date.now();
       waitingSessions.push(this);
@@ -98,6 +100,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     var server = this.server;
     if (this.phase === 'idle') {
       this.phase = 'receiving';
+      requestsInProgress++;
       this.connection.setTimeout(server.RequestsTimeoutSec);
     }
     var parser = this.parser;
@@ -131,6 +134,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     if (this.keepAliveAfterResponse && !this.mustClose && !this.connection.closed) {
       this.startNextRequest();
     } else {
+      this.leaveProgress();
       this.phase = 'closing';
       this.connection.end();
     }
@@ -156,6 +160,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   }
 
   onClosed(): void {
+    this.leaveProgress();
     this.phase = 'closing';
     this.request = null;
     this.route = null;
@@ -255,6 +260,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     if (this.connection.closed) return;
     if (upgraded) {
       // The module that answered 101 takes the connection over; HTTP is done with it.
+      this.leaveProgress();
       this.phase = 'upgraded';
       this.parser = null;
       this.connection.setTimeout(0);
@@ -341,7 +347,15 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       return;
     }
     // Idle: the connection forgets this session (the server opens a new one on the next byte).
+    this.leaveProgress();
+    delete self.phase;
     delete (this.connection as any).handler;
+  }
+
+  /** The request under way (if any) is over: it no longer counts in requestsInProgress. */
+  private leaveProgress(): void {
+    var phase = this.phase;
+    if (phase === 'receiving' || phase === 'handling' || phase === 'sending') requestsInProgress--;
   }
 
   /** Answers a request that never became an HttpRequest (parse error, time-out). */
@@ -371,6 +385,10 @@ defaults.deferred = null;
 defaults.memoryWaited = false;
 defaults.deferredAt = 0;
 
+/** Requests of every session between their first byte and the end of their response (or their
+ *  connection's): while there are none, waiting for memory is pointless. */
+var requestsInProgress = 0;
+
 /** Sessions whose request waits for memory, oldest first (see onData). One list and one timer for
  *  all of them: a timer each would itself take the memory they wait for. */
 var waitingSessions: HttpSession[] = [];
@@ -381,7 +399,7 @@ function resumeWaitingSession(): void {
   var session = waitingSessions[0];
   if (session.connection.closed) {
     waitingSessions.shift();
-  } else if (Date.now() - session.deferredAt >= MEMORY_WAIT_MS || session.hasRoomFor(REQUEST_VARIABLES)) {
+  } else if (requestsInProgress === 0 || Date.now() - session.deferredAt >= MEMORY_WAIT_MS || session.hasRoomFor(REQUEST_VARIABLES)) {
     waitingSessions.shift();
     var data = session.deferred as string;
     var self: any = session;
