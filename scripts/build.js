@@ -29,7 +29,8 @@ const BUNDLES = [
   { name: 'MicroWebSrv2.files', entry: 'files/index.js', usesCore: true },
   // The PyhtmlTemplate module's compiler, loaded by the module on demand.
   { name: 'MicroWebSrv2.pyhtml-compile', entry: 'modules/PyhtmlTemplate/compilerPart.js', optional: true, usesCore: true },
-  // The WebSockets module's handshake and WebSocket, loaded by the module on demand.
+  // The WebSockets module's handshake checks, and its WebSocket, loaded by the module on demand.
+  { name: 'MicroWebSrv2.ws-handshake', entry: 'modules/WebSockets/handshakePart.js', optional: true, usesCore: true },
   { name: 'MicroWebSrv2.ws-socket', entry: 'modules/WebSockets/socketPart.js', optional: true, usesCore: true },
 ];
 

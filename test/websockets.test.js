@@ -785,7 +785,7 @@ describe('WebSockets: limits and time-outs', function () {
     });
   });
 
-  describe('the handshake and the WebSocket, a part loaded on demand', () => {
+  describe('the handshake and the WebSocket, parts loaded on demand', () => {
     it('is loaded for an upgrade, held while a WebSocket is open, released once the last one closed and idle', async () => {
       const app = await startApp(wsApp({ module: 'lib.partSettings.idleMs = 200;' }));
       const loaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.ws-socket')");
@@ -810,12 +810,34 @@ describe('WebSockets: limits and time-outs', function () {
       }
     });
 
+    it('releases the handshake checks right after the upgrade when memory is short, and keeps them otherwise', async () => {
+      const app = await startApp(wsApp({}));
+      const handshakeLoaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.ws-handshake')");
+      try {
+        const roomy = await openWs(`ws://127.0.0.1:${app.port}/echo`);
+        assert.strictEqual(handshakeLoaded(), true, 'kept with memory to spare');
+        app.ctx.run("lib.forgetKept('MicroWebSrv2.ws-handshake')");
+        // Room to load both parts (256 + 150, then 256 + 450), not to keep the checks (256 + 600).
+        app.ctx.setFreeVars(750);
+        const tight = await openWs(`ws://127.0.0.1:${app.port}/echo`);
+        assert.strictEqual(handshakeLoaded(), false, 'kept with memory short');
+        app.ctx.setFreeVars(null);
+        assert.strictEqual(await roundTrip(tight, 'open'), 'open');
+        roomy.close();
+        tight.close();
+        await Promise.all([roomy.closeEvent, tight.closeEvent]);
+      } finally {
+        app.ctx.setFreeVars(null);
+        await app.close();
+      }
+    });
+
     it('is refused with 503 when memory is short to load it, and loaded again once there is room', async () => {
       const app = await startApp(wsApp({ module: 'lib.partSettings.idleMs = 200;' }));
       const loaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.ws-socket')");
       try {
         // A keep-alive connection already open, then room for a request (MemoryReserveVars 256 + 250)
-        // but not for loading the part (+500): the upgrade on it gets 503.
+        // and the handshake checks (+150) but not for loading the WebSocket part (+450): 503.
         const socket = net.connect(app.port, '127.0.0.1');
         let received = '';
         socket.on('data', (d) => { received += d.toString('latin1'); });
@@ -823,7 +845,7 @@ describe('WebSockets: limits and time-outs', function () {
         socket.write('GET /nothing-here HTTP/1.1\r\nHost: x\r\n\r\n');
         await waitFor(() => /^HTTP\/1\.1 \d+ [^]*\r\n\r\n/.test(received), 3000, 'the first answer');
         received = '';
-        app.ctx.setFreeVars(700);
+        app.ctx.setFreeVars(650);
         socket.write(upgradeRequest('/echo'));
         await waitFor(() => received.length > 0, 3000, 'the answer to the upgrade');
         assert.match(received, /^HTTP\/1\.1 503 /);

@@ -5,12 +5,16 @@
 // `Upgrade` compared as tokens, version other than 13 -> 426 with `Sec-WebSocket-Version: 13`.
 
 import type { WebSocket } from './WebSocket';
-import { loadPart } from '../../platform/parts';
+import { forgetKept, loadPart } from '../../platform/parts';
+import { freeVariables } from '../../platform/memory';
 
-/** The handshake and the WebSocket, a part loaded on demand (socketPart.ts) that every open
- *  WebSocket holds, and what it takes loaded, with margin (measured: docs/MEMORY.md). */
+/** Parts loaded on demand, and what each takes loaded, with margin (measured: docs/MEMORY.md): the
+ *  handshake's checks (handshakePart.ts), and the WebSocket (socketPart.ts), which every open
+ *  WebSocket holds. */
+var HANDSHAKE_PART = 'MicroWebSrv2.ws-handshake';
+var HANDSHAKE_PART_VARIABLES = 150;
 var SOCKET_PART = 'MicroWebSrv2.ws-socket';
-var SOCKET_PART_VARIABLES = 500;
+var SOCKET_PART_VARIABLES = 450;
 /** The original's WaitFrameTimeoutSec default (WebSocket.ts has the same). */
 var DEFAULT_WAIT_FRAME_TIMEOUT_SEC = 300;
 
@@ -45,7 +49,8 @@ export class WebSockets {
   OnRequest(microWebSrv2: any, request: any): void {
     if (!request.IsUpgrade) return;
     var response = request.Response;
-    var handshake = loadPart(SOCKET_PART, SOCKET_PART_VARIABLES, microWebSrv2.MemoryReserveVars || 0);
+    var reserve = microWebSrv2.MemoryReserveVars || 0;
+    var handshake = loadPart(HANDSHAKE_PART, HANDSHAKE_PART_VARIABLES, reserve);
     if (handshake === null) {
       response.ReturnServiceUnavailable();
       return;
@@ -65,14 +70,23 @@ export class WebSockets {
       // Echoed only when it is one the client offered (RFC 6455 §4.2.2).
       if (chosen && check.protocols.indexOf(chosen) >= 0) response.SetHeader('Sec-WebSocket-Protocol', chosen);
     }
+    var socketPart = loadPart(SOCKET_PART, SOCKET_PART_VARIABLES, reserve);
+    if (socketPart === null) {
+      response.ReturnServiceUnavailable();
+      return;
+    }
     response.SetHeader('Sec-WebSocket-Accept', handshake.acceptKey(check.key));
     response.SwitchingProtocols('websocket');
+    // Nothing needs the checks once the socket is open: unless there is room for both parts again,
+    // release them now rather than after partSettings.idleMs.
+    var roomToKeep = reserve + HANDSHAKE_PART_VARIABLES + SOCKET_PART_VARIABLES;
+    if (freeVariables(roomToKeep) < roomToKeep) forgetKept(HANDSHAKE_PART);
     // HTTP is over on this connection: the WebSocket keeps the request (as the original) but not
     // its response or session, so a board frees them (about 50 variables a WebSocket) while the
     // WebSocket stays open. webSocket.Request.Response is null from here on.
     response.session = null;
     delete (request as any).Response;
-    var webSocket: WebSocket = new handshake.WebSocket(request, request.connection,
+    var webSocket: WebSocket = new socketPart.WebSocket(request, request.connection,
       this.MaxRecvMessageLength || microWebSrv2.MaxRequestContentLength,
       this.WaitFrameTimeoutSec,
       this.MaxSendQueueBytes || microWebSrv2.BufferSlotSize * SEND_QUEUE_SLOTS);

@@ -1,9 +1,7 @@
-// The MicroWebSrv2.ws-socket part: the opening handshake's checks (handshake.ts) and the WebSocket
-// itself (WebSocket.ts, with its frame reader and writer), a bundle of its own that the WebSockets
-// module loads from Storage when an upgrade request arrives. Every open WebSocket holds it (see
-// holdPart in src/platform/parts.ts); once the last one has closed and it has been unused for
-// partSettings.idleMs it is released, so a server with no WebSocket open carries only the module's
-// small OnRequest.
+// The MicroWebSrv2.ws-socket part: the WebSocket itself (WebSocket.ts, with its frame reader and
+// writer), a bundle of its own that the WebSockets module loads from Storage when it accepts an
+// upgrade. Every open WebSocket holds it (see holdPart in src/platform/parts.ts); once the last one
+// has closed and it has been unused for partSettings.idleMs it is released, so a server with no
+// WebSocket open carries only the module's small OnRequest.
 
-export { acceptKey, checkUpgradeRequest, hasToken } from './handshake';
 export { WebSocket } from './WebSocket';
