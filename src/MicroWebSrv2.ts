@@ -6,8 +6,7 @@ import { Connection } from './transport/Connection';
 import { HttpSession } from './http/HttpSession';
 import { HttpRequest } from './http/HttpRequest';
 import { RequestParserLimits } from './http/RequestParser';
-import { reasonPhrase, statusPage } from './http/status';
-import { SERVER_HEADER } from './http/HttpResponse';
+import { SERVER_HEADER, serviceUnavailableResponse } from './http/HttpResponse';
 import { FileBackend } from './files/FileBackend';
 import { STORAGE_MAX_NAME_BYTES, STORAGE_SCHEME, addDefaultPage, addMimeType, isStoragePath } from './files/registry';
 import { FILES_PART, filesPart } from './files/part';
@@ -301,10 +300,7 @@ export class MicroWebSrv2 {
     var full = this.connectionCount >= this.MaxConnections;
     if (full || freeVariables(this.MemoryReserveVars + CONNECTION_VARIABLES) < this.MemoryReserveVars + CONNECTION_VARIABLES) {
       // Over capacity: answer 503 at once rather than leaving the client waiting.
-      var page = statusPage(503);
-      socket.write('HTTP/1.1 503 ' + reasonPhrase(503) + '\r\nServer: ' + SERVER_HEADER +
-        '\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: ' +
-        page.length + '\r\n\r\n' + page);
+      socket.write(serviceUnavailableResponse());
       socket.end();
       this.Log('Connection refused: ' + (full ? this.connectionCount + ' connections open (MaxConnections)' :
         'free memory below MemoryReserveVars (' + freeVariables(Infinity) + ' variables free)'), MicroWebSrv2.WARNING);

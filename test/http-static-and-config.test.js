@@ -299,6 +299,9 @@ describe('memory reserve (MemoryReserveVars)', function () {
       WebRoute(GET, '/big-later', function (m, r) {
         setTimeout(function () { r.Response.ReturnOk(new Array(20001).join('z')); }, 200);
       });
+      WebRoute(GET, '/slow', function (m, r) {
+        setTimeout(function () { r.Response.ReturnOk('slow'); }, 1500);
+      });
     `));
   });
   after(async () => {
@@ -363,6 +366,41 @@ describe('memory reserve (MemoryReserveVars)', function () {
       for (let i = 0; i < 100 && !/\r\n\r\nx$/.test(received); i++) await new Promise((r) => setTimeout(r, 10));
       assert.match(received, /^HTTP\/1\.1 200 /);
       assert.match(received, /\r\nConnection: keep-alive\r\n/i);
+    } finally {
+      app.ctx.setFreeVars(null);
+      socket.destroy();
+      busy.destroy();
+    }
+  });
+
+  it('refuses a request still short of memory after a second of waiting, unparsed, with 503 and close', async () => {
+    const busy = net.connect(app.port, '127.0.0.1');
+    let busyReceived = '';
+    busy.on('data', (d) => { busyReceived += d.toString('latin1'); });
+    const socket = net.connect(app.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (d) => { received += d.toString('latin1'); });
+    const closed = new Promise((r) => socket.on('close', r));
+    try {
+      await Promise.all([new Promise((r) => busy.on('connect', r)), new Promise((r) => socket.on('connect', r))]);
+      socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
+      for (let i = 0; i < 100 && !/\r\n\r\nx$/.test(received); i++) await new Promise((r) => setTimeout(r, 10));
+      received = '';
+      busy.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
+      await new Promise((r) => setTimeout(r, 20));
+      app.ctx.setFreeVars(300);
+      const started = Date.now();
+      socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
+      await closed;
+      const waited = Date.now() - started;
+      assert.ok(waited >= 900 && waited < 1400, 'answered after ' + waited + ' ms');
+      assert.match(received, /^HTTP\/1\.1 503 /);
+      assert.match(received, /\r\nRetry-After: 1\r\n/);
+      assert.match(received, /\r\nConnection: close\r\n/);
+      assert.ok(app.logs.some((l) => /Request refused: free memory below MemoryReserveVars after waiting/.test(l)));
+      app.ctx.setFreeVars(null);
+      for (let i = 0; i < 200 && !/slow$/.test(busyReceived); i++) await new Promise((r) => setTimeout(r, 10));
+      assert.match(busyReceived, /^HTTP\/1\.1 200 [^]*slow$/, 'the request under way is answered');
     } finally {
       app.ctx.setFreeVars(null);
       socket.destroy();

@@ -173,21 +173,42 @@ describe('PyhtmlTemplate module over HTTP (bundles on the shim)', function () {
       assert.strictEqual(loaded(), true, 'compiled again, with the compiler');
     });
 
-    it('answers 500 instead of loading it when free memory is short', async () => {
+    it('answers 503 instead of compiling a page when free memory is short, and compiles it once there is room', async () => {
       await waitReleased();
       app.ctx.run('lib.partSettings.idleMs = 10000');
       writePage('lowmem.pyhtml', '<p>{{ 1 + 1 }}</p>');
       await text('/style.css');
-      // Room for a connection (MemoryReserveVars 256 + 60), a request (+250) and the loaded files part, not for the compiler (+400).
+      // Room for a connection (MemoryReserveVars 256 + 60), a request (+250) and the loaded files
+      // part, not for the compiler (+400) with the page's copies while it compiles.
       app.ctx.setFreeVars(600);
       try {
         const res = await get('/lowmem.pyhtml');
-        assert.strictEqual(res.status, 500);
-        assert.match(await res.text(), /Not enough free memory to load the page compiler/);
+        assert.strictEqual(res.status, 503);
+        assert.strictEqual(res.headers.get('retry-after'), '1');
+        await res.text();
+        assert.strictEqual(loaded(), false);
+        assert.ok(app.logs.some((l) => /Not enough free memory to compile the page/.test(l)));
       } finally {
         app.ctx.setFreeVars(null);
       }
       assert.strictEqual(await text('/lowmem.pyhtml'), '<p>2</p>');
+    });
+
+    it('answers 503 when a page outgrows the free memory while it renders', async () => {
+      app.ctx.run('lib.partSettings.idleMs = 10000');
+      writePage('growing.pyhtml', '{{ for i in 200 }}0123456789{{ end }}');
+      assert.strictEqual((await text('/growing.pyhtml')).length, 2000);
+      // Compiled and cached: room to answer (256 + 100) but not to hold 1,536 bytes of page (256 + 156).
+      app.ctx.setFreeVars(400);
+      try {
+        const res = await get('/growing.pyhtml');
+        assert.strictEqual(res.status, 503);
+        await res.text();
+        assert.ok(app.logs.some((l) => /Not enough free memory to render the page/.test(l)));
+      } finally {
+        app.ctx.setFreeVars(null);
+      }
+      assert.strictEqual((await text('/growing.pyhtml')).length, 2000);
     });
 
     it('is released as soon as a page is compiled when free memory is short', async () => {

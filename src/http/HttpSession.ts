@@ -16,7 +16,7 @@
 
 import { RequestHead, RequestParser, RequestParserEvents } from './RequestParser';
 import { HttpRequest, decodeRequestPath } from './HttpRequest';
-import { HttpResponse, ResponseSession } from './HttpResponse';
+import { HttpResponse, ResponseSession, serviceUnavailableResponse } from './HttpResponse';
 import { Connection, ConnectionHandler } from '../transport/Connection';
 import { AllowedMethodsForPath, ResolveRoute, RouteResult } from '../routing/WebRoute';
 import { freeVariables, variablesForBytes } from '../platform/memory';
@@ -67,7 +67,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   }
 
   /** The server that accepted the connection (null once it closed). */
-  private get server(): any {
+  get server(): any {
     return this.connection.listener;
   }
 
@@ -88,9 +88,9 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
         (waitingSessions.length > 0 || !this.hasRoomFor(REQUEST_VARIABLES))) {
       // Short of memory as a request starts while others are under way: their memory comes back
       // when they are answered and drained, a moment later. Wait for that in line (behind any
-      // request already waiting) rather than refuse; still short after MEMORY_WAIT_MS, or once no
-      // other request is under way, the request goes on, and is refused at its head (503) if the
-      // memory to answer it is missing.
+      // request already waiting) rather than refuse. Once no other request is under way it goes on
+      // (refused at its head, 503, if the memory to answer it is still missing); still short with
+      // others under way after MEMORY_WAIT_MS, it gets 503 without being parsed.
       this.deferred = data;
       this.deferredAt = Date.now();
       waitingSessions.push(this);
@@ -399,15 +399,24 @@ function resumeWaitingSession(): void {
   var session = waitingSessions[0];
   if (session.connection.closed) {
     waitingSessions.shift();
-  } else if (requestsInProgress === 0 || Date.now() - session.deferredAt >= MEMORY_WAIT_MS || session.hasRoomFor(REQUEST_VARIABLES)) {
+  } else if (requestsInProgress === 0 || session.hasRoomFor(REQUEST_VARIABLES)) {
     waitingSessions.shift();
     var data = session.deferred as string;
     var self: any = session;
     delete self.deferred;
     delete self.deferredAt;
-    // Once waited, onData takes the request as it is (refused at its head if still short).
+    // With no other request under way, waiting longer brings no memory back: onData takes the
+    // request as it is (refused at its head if the memory to answer it is missing).
     session.memoryWaited = true;
     session.onData(data);
+  } else if (Date.now() - session.deferredAt >= MEMORY_WAIT_MS) {
+    // Still short, others still under way: refused without being parsed (parsing it would take
+    // the memory that is missing; several refusals parsed at once ran a 4,095-variable board out).
+    waitingSessions.shift();
+    delete (session as any).deferred;
+    session.server.Log('Request refused: free memory below MemoryReserveVars after waiting ' + MEMORY_WAIT_MS + ' ms', WARNING);
+    session.connection.send(serviceUnavailableResponse());
+    session.connection.end();
   }
   if (waitingSessions.length) setTimeout(resumeWaitingSession, MEMORY_RETRY_MS);
 }

@@ -14,7 +14,7 @@
 import { CompiledTemplate, isTemplateError, TemplateScope, templateOf } from './runtime';
 import { utf8Encode } from '../../text/utf8';
 import { htmlEscape } from '../../text/html';
-import { freeVariables } from '../../platform/memory';
+import { freeVariables, variablesForBytes } from '../../platform/memory';
 import { forgetKept, isPartLoaded, keepWhileUsed, loadPart, takeKept } from '../../platform/parts';
 
 /** The compiler, a part loaded on demand (compilerPart.ts). */
@@ -39,6 +39,16 @@ var PAGE_KEY = 'pyhtml:';
 function PageTooLarge(this: any, limit: number) {
   this.message = 'Page output over MaxPageLength (' + limit + ' bytes)';
 }
+
+/** Raised when compiling or rendering a page would cut into MemoryReserveVars: answered 503. */
+function MemoryShort(this: any, what: string) {
+  this.message = 'Not enough free memory to ' + what;
+}
+
+/** Copies of a page's source alive while it compiles: the source, the generated code, the function. */
+var COMPILE_COPIES = 3;
+/** A page being rendered checks free memory each time it has grown by this many bytes. */
+var RENDER_CHECK_BYTES = 512;
 
 export class PyhtmlTemplate {
   /** Show the error and its template line on the 500 page (HTML-escaped, without physical paths). */
@@ -72,6 +82,11 @@ export class PyhtmlTemplate {
     var response = request.Response;
     var bytes = '';
     var limit = this.MaxPageLength;
+    var reserve = microWebSrv2.MemoryReserveVars || 0;
+    var checkedAt = 0;
+    // Set when the render stops for memory: the template runtime turns what the writer throws into a
+    // TemplateError, so the kind of failure is kept here.
+    var renderShort = false;
     try {
       var template = this.load(microWebSrv2, physicalPath);
       if (template === null) {
@@ -84,9 +99,24 @@ export class PyhtmlTemplate {
         var piece = toUtf8Bytes(text);
         // Checked before joining: a board must not even try to build the string that is too long.
         if (bytes.length + piece.length > limit) throw new (PageTooLarge as any)(limit);
+        // Joining copies the page: on a board, stop (503) before that cuts into the reserve.
+        if (bytes.length + piece.length - checkedAt >= RENDER_CHECK_BYTES) {
+          checkedAt = bytes.length + piece.length;
+          var needed = reserve + variablesForBytes(checkedAt);
+          if (freeVariables(needed) < needed) {
+            renderShort = true;
+            throw new (MemoryShort as any)('render the page');
+          }
+        }
         bytes += piece;
       });
     } catch (e) {
+      if (renderShort || e instanceof (MemoryShort as any)) {
+        microWebSrv2.Log('Template ' + request.Path + ': ' + (e as any).message, 2);
+        response.SetHeader('Retry-After', 1);
+        response.ReturnServiceUnavailable();
+        return;
+      }
       this.fail(microWebSrv2, request, e);
       return;
     } finally {
@@ -104,6 +134,9 @@ export class PyhtmlTemplate {
     var key = PAGE_KEY + physicalPath;
     var cached: CachedPage | undefined = takeKept(key);
     if (cached !== undefined && cached.size === info.size && cached.mtime === info.mtime) return cached.template;
+    var needed = (microWebSrv2.MemoryReserveVars || 0) + COMPILE_COPIES * variablesForBytes(info.size) +
+      (isPartLoaded(COMPILER_PART) ? 0 : COMPILER_PART_VARIABLES);
+    if (freeVariables(needed) < needed) throw new (MemoryShort as any)('compile the page');
     var source = readAll(files.open(physicalPath));
     if (source === null) return null;
     // Page files are UTF-8: the compiler scans the bytes and decodes only the code it generates.
