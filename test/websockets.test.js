@@ -810,28 +810,6 @@ describe('WebSockets: limits and time-outs', function () {
       }
     });
 
-    it('releases the handshake checks right after the upgrade when memory is short, and keeps them otherwise', async () => {
-      const app = await startApp(wsApp({}));
-      const handshakeLoaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.ws-handshake')");
-      try {
-        const roomy = await openWs(`ws://127.0.0.1:${app.port}/echo`);
-        assert.strictEqual(handshakeLoaded(), true, 'kept with memory to spare');
-        app.ctx.run("lib.forgetKept('MicroWebSrv2.ws-handshake')");
-        // Room to load both parts (256 + 150, then 256 + 450), not to keep the checks (256 + 600).
-        app.ctx.setFreeVars(750);
-        const tight = await openWs(`ws://127.0.0.1:${app.port}/echo`);
-        assert.strictEqual(handshakeLoaded(), false, 'kept with memory short');
-        app.ctx.setFreeVars(null);
-        assert.strictEqual(await roundTrip(tight, 'open'), 'open');
-        roomy.close();
-        tight.close();
-        await Promise.all([roomy.closeEvent, tight.closeEvent]);
-      } finally {
-        app.ctx.setFreeVars(null);
-        await app.close();
-      }
-    });
-
     it('is refused with 503 when memory is short to load it, and loaded again once there is room', async () => {
       const app = await startApp(wsApp({ module: 'lib.partSettings.idleMs = 200;' }));
       const loaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.ws-socket')");

@@ -5,8 +5,7 @@
 // `Upgrade` compared as tokens, version other than 13 -> 426 with `Sec-WebSocket-Version: 13`.
 
 import type { WebSocket } from './WebSocket';
-import { forgetKept, loadPart } from '../../platform/parts';
-import { freeVariables } from '../../platform/memory';
+import { loadPart } from '../../platform/parts';
 
 /** Parts loaded on demand, and what each takes loaded, with margin (measured: docs/MEMORY.md): the
  *  handshake's checks (handshakePart.ts), and the WebSocket (socketPart.ts), which every open
@@ -77,10 +76,6 @@ export class WebSockets {
     }
     response.SetHeader('Sec-WebSocket-Accept', handshake.acceptKey(check.key));
     response.SwitchingProtocols('websocket');
-    // Nothing needs the checks once the socket is open: unless there is room for both parts again,
-    // release them now rather than after partSettings.idleMs.
-    var roomToKeep = reserve + HANDSHAKE_PART_VARIABLES + SOCKET_PART_VARIABLES;
-    if (freeVariables(roomToKeep) < roomToKeep) forgetKept(HANDSHAKE_PART);
     // HTTP is over on this connection: the WebSocket keeps the request (as the original) but not
     // its response or session, so a board frees them (about 50 variables a WebSocket) while the
     // WebSocket stays open. webSocket.Request.Response is null from here on.
