@@ -94,7 +94,7 @@ const KEEP_NAMES = new Set([
 /** Public in TypeScript (the classes share them) but internal to the bundles: shortened too. These
  *  are fields of every open connection, request or WebSocket: a name of over four characters costs
  *  a board one more variable each time. Quoted accesses (`headers['upgrade']`) are never shortened. */
-const INTERNAL_NAMES = ['listener', 'handler', 'socket', 'deadline', 'server', 'pendingBytes', 'progressTimeoutSec',
+const INTERNAL_NAMES = ['owner', 'handler', 'socket', 'deadline', 'server', 'pendingBytes', 'progressTimeoutSec',
   'maxMessageLength', 'requireMask', 'keepAlive', 'expectContinue', 'contentLength', 'chunked'];
 
 function privateNames() {
@@ -161,7 +161,7 @@ async function bundle(spec, mangleNames, nameCache) {
     // Espruino does not hoist function declarations: keep them where they are.
     compress: { ecma: 5, passes: 2, hoist_funs: false, hoist_vars: false, reduce_funcs: false },
     // One name cache for every bundle: a module bundle uses the core's objects under the same names.
-    mangle: { properties: { regex: new RegExp('^(' + mangleNames.join('|') + ')$'), keep_quoted: true, builtins: true } },
+    mangle: { properties: { regex: new RegExp('^(' + mangleNames.join('|') + ')$'), keep_quoted: true } },
     nameCache,
     // A bundle's top level is its module's scope on Espruino (and on the shim), never the global one.
     toplevel: true,

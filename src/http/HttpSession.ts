@@ -68,7 +68,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
 
   /** The server that accepted the connection (null once it closed). */
   get server(): any {
-    return this.connection.listener;
+    return this.connection.owner;
   }
 
   // ---- Connection events ----

@@ -67,7 +67,7 @@ function onSocketData(this: any, data: string): void {
   var connection: Connection = this.mws2;
   if (!connection || connection.closed) return;
   var handler = connection.handler;
-  if (handler === null && connection.listener !== null) handler = connection.listener.openHandler(connection);
+  if (handler === null && connection.owner !== null) handler = connection.owner.openHandler(connection);
   if (handler) handler.onData(data);
 }
 
@@ -100,8 +100,9 @@ export class Connection {
   progressTimeoutSec!: number;
 
   constructor(
-    /** Cleared when released, so a closed connection does not keep its server reachable. */
-    public listener: ConnectionListener | null,
+    /** The server (its ConnectionListener side). Cleared when released, so a closed connection does
+     *  not keep its server reachable. Not named `listener`: terser never shortens DOM property names. */
+    public owner: ConnectionListener | null,
     readonly socket: EspruinoSocket,
   ) {
     (socket as any).mws2 = this;
@@ -198,7 +199,7 @@ export class Connection {
   /** Starts sending what is queued: hands the next slice to the socket if none is in flight. */
   flush(): void {
     if (this.flags & (WRITING | CLOSED)) return;
-    var listener = this.listener;
+    var listener = this.owner;
     var sliceSize = listener !== null ? listener.BufferSlotSize : 536;
     var tail = sliceSize;
     var queue = this.queue;
@@ -310,9 +311,9 @@ export class Connection {
     this.deadline = 0;
     delete (this.socket as any).mws2;
     var handler = this.handler;
-    var listener = this.listener;
+    var listener = this.owner;
     this.handler = null;
-    this.listener = null;
+    this.owner = null;
     if (listener !== null) listener.onConnectionReleased(this);
     if (handler) handler.onClosed();
   }

@@ -61,7 +61,7 @@ export class XAsyncSocketsPool {
     var list = this.connections.slice();
     for (var i = 0; i < list.length; i++) {
       var connection = list[i];
-      if (connection.listener !== listener) continue;
+      if (connection.owner !== listener) continue;
       var handler = connection.handler;
       if (handler && handler.onServerStopping) handler.onServerStopping();
       connection.destroy();

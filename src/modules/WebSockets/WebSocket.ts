@@ -79,7 +79,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
    *  KeepRequestHeaders); null once only its target is kept. */
   private request!: any;
   /** Its raw path and query once the request itself is released (see Request). */
-  private target!: string;
+  private requestTarget!: string;
   /** The server (a closed connection no longer points at it). */
   private server: any;
 
@@ -106,10 +106,10 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
    */
   get Request(): HttpRequest {
     if (this.request !== null) return this.request;
-    var query = this.target.indexOf('?');
-    var path = query < 0 ? this.target : this.target.substring(0, query);
+    var query = this.requestTarget.indexOf('?');
+    var path = query < 0 ? this.requestTarget : this.requestTarget.substring(0, query);
     var head = new RequestHead('GET', '1.1', path);
-    if (query >= 0) head.query = this.target.substring(query + 1);
+    if (query >= 0) head.query = this.requestTarget.substring(query + 1);
     head.upgrade = true;
     head.keepAlive = true;
     // Back to the shared empty object on RequestHead's prototype: GetHeader answers ''.
@@ -122,8 +122,8 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   /** Keeps only the request's target from here on (after OnWebSocketAccepted; see Request). */
   releaseRequest(): void {
     var head = this.request.head;
-    this.target = head.path + (head.query ? '?' + head.query : '');
-    this.request = null;
+    this.requestTarget = head.path + (head.query ? '?' + head.query : '');
+    delete (this as any).request;
   }
 
   get WaitFrameTimeoutSec(): number { return this.waitFrameTimeoutSec; }
