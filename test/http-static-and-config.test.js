@@ -343,89 +343,81 @@ describe('memory reserve (MemoryReserveVars)', function () {
     assert.strictEqual((await rawRequest(app.port, 'GET /x HTTP/1.1\r\nHost: x\r\n\r\n')).status, 200);
   });
 
-  it('lets a request that arrives while memory is short wait for the requests under way rather than refuse it', async () => {
-    const busy = net.connect(app.port, '127.0.0.1');
-    busy.on('data', () => {});
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  // A keep-alive connection whose first request has been answered, so that it is open before memory
+  // is made short; `client.text` is what arrived since.
+  async function answeredClient() {
     const socket = net.connect(app.port, '127.0.0.1');
-    let received = '';
-    socket.on('data', (d) => { received += d.toString('latin1'); });
+    const client = { socket, text: '', closed: new Promise((r) => socket.on('close', r)) };
+    socket.on('data', (d) => { client.text += d.toString('latin1'); });
+    await new Promise((r) => socket.on('connect', r));
+    socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
+    for (let i = 0; i < 100 && !/\r\n\r\nx$/.test(client.text); i++) await sleep(10);
+    client.text = '';
+    return client;
+  }
+
+  it('lets a request that arrives while memory is short wait for the requests under way rather than refuse it', async () => {
+    const busy = await answeredClient();
+    const client = await answeredClient();
     try {
-      await Promise.all([new Promise((r) => busy.on('connect', r)), new Promise((r) => socket.on('connect', r))]);
-      socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
-      for (let i = 0; i < 100 && !/\r\n\r\nx$/.test(received); i++) await new Promise((r) => setTimeout(r, 10));
-      received = '';
       // A request under way elsewhere (answered after 200 ms), and room for the open connection but
       // not for answering above the reserve: as when the responses just queued have not drained yet.
-      busy.write('GET /big-later HTTP/1.1\r\nHost: x\r\n\r\n');
-      await new Promise((r) => setTimeout(r, 20));
+      busy.socket.write('GET /big-later HTTP/1.1\r\nHost: x\r\n\r\n');
+      await sleep(20);
       app.ctx.setFreeVars(300);
-      socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
-      await new Promise((r) => setTimeout(r, 150));
-      assert.strictEqual(received, '', 'answered while memory was short');
+      client.socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
+      await sleep(150);
+      assert.strictEqual(client.text, '', 'answered while memory was short');
       app.ctx.setFreeVars(null);
-      for (let i = 0; i < 100 && !/\r\n\r\nx$/.test(received); i++) await new Promise((r) => setTimeout(r, 10));
-      assert.match(received, /^HTTP\/1\.1 200 /);
-      assert.match(received, /\r\nConnection: keep-alive\r\n/i);
+      for (let i = 0; i < 100 && !/\r\n\r\nx$/.test(client.text); i++) await sleep(10);
+      assert.match(client.text, /^HTTP\/1\.1 200 /);
+      assert.match(client.text, /\r\nConnection: keep-alive\r\n/i);
     } finally {
       app.ctx.setFreeVars(null);
-      socket.destroy();
-      busy.destroy();
+      client.socket.destroy();
+      busy.socket.destroy();
     }
   });
 
   it('refuses a request still short of memory after a second of waiting, unparsed, with 503 and close', async () => {
-    const busy = net.connect(app.port, '127.0.0.1');
-    let busyReceived = '';
-    busy.on('data', (d) => { busyReceived += d.toString('latin1'); });
-    const socket = net.connect(app.port, '127.0.0.1');
-    let received = '';
-    socket.on('data', (d) => { received += d.toString('latin1'); });
-    const closed = new Promise((r) => socket.on('close', r));
+    const busy = await answeredClient();
+    const client = await answeredClient();
     try {
-      await Promise.all([new Promise((r) => busy.on('connect', r)), new Promise((r) => socket.on('connect', r))]);
-      socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
-      for (let i = 0; i < 100 && !/\r\n\r\nx$/.test(received); i++) await new Promise((r) => setTimeout(r, 10));
-      received = '';
-      busy.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
-      await new Promise((r) => setTimeout(r, 20));
+      busy.socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
+      await sleep(20);
       app.ctx.setFreeVars(300);
       const started = Date.now();
-      socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
-      await closed;
+      client.socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
+      await client.closed;
       const waited = Date.now() - started;
       assert.ok(waited >= 900 && waited < 1400, 'answered after ' + waited + ' ms');
-      assert.match(received, /^HTTP\/1\.1 503 /);
-      assert.match(received, /\r\nRetry-After: 1\r\n/);
-      assert.match(received, /\r\nConnection: close\r\n/);
+      assert.match(client.text, /^HTTP\/1\.1 503 /);
+      assert.match(client.text, /\r\nRetry-After: 1\r\n/);
+      assert.match(client.text, /\r\nConnection: close\r\n/);
       assert.ok(app.logs.some((l) => /Request refused: free memory below MemoryReserveVars after waiting/.test(l)));
       app.ctx.setFreeVars(null);
-      for (let i = 0; i < 200 && !/slow$/.test(busyReceived); i++) await new Promise((r) => setTimeout(r, 10));
-      assert.match(busyReceived, /^HTTP\/1\.1 200 [^]*slow$/, 'the request under way is answered');
+      for (let i = 0; i < 200 && !/slow$/.test(busy.text); i++) await sleep(10);
+      assert.match(busy.text, /^HTTP\/1\.1 200 [^]*slow$/, 'the request under way is answered');
     } finally {
       app.ctx.setFreeVars(null);
-      socket.destroy();
-      busy.destroy();
+      client.socket.destroy();
+      busy.socket.destroy();
     }
   });
 
   it('does not wait for memory when no other request is under way: 503 at once', async () => {
-    const socket = net.connect(app.port, '127.0.0.1');
-    let received = '';
-    socket.on('data', (d) => { received += d.toString('latin1'); });
+    const client = await answeredClient();
     try {
-      await new Promise((r) => socket.on('connect', r));
-      socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
-      for (let i = 0; i < 100 && !/\r\n\r\nx$/.test(received); i++) await new Promise((r) => setTimeout(r, 10));
-      received = '';
       app.ctx.setFreeVars(300);
       const started = Date.now();
-      socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
-      for (let i = 0; i < 200 && !/\r\n\r\n/.test(received); i++) await new Promise((r) => setTimeout(r, 5));
-      assert.match(received, /^HTTP\/1\.1 503 /);
+      client.socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
+      for (let i = 0; i < 200 && !/\r\n\r\n/.test(client.text); i++) await sleep(5);
+      assert.match(client.text, /^HTTP\/1\.1 503 /);
       assert.ok(Date.now() - started < 500, 'waited ' + (Date.now() - started) + ' ms');
     } finally {
       app.ctx.setFreeVars(null);
-      socket.destroy();
+      client.socket.destroy();
     }
   });
 

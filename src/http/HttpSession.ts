@@ -194,8 +194,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       return;
     }
     // A body is buffered whole for its handler: refuse it now if it would eat the memory reserve.
-    var needed = server.MemoryReserveVars + variablesForBytes(head.chunked ? server.BufferSlotSize : head.contentLength);
-    if (head.contentLength !== 0 && freeVariables(needed) < needed) {
+    if (head.contentLength !== 0 && !this.hasRoomFor(variablesForBytes(head.chunked ? server.BufferSlotSize : head.contentLength))) {
       this.refuseForMemory();
       return;
     }
@@ -215,12 +214,9 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   onBody(data: string): void {
     var server = this.server;
     // Chunked bodies announce no length: check as they grow.
-    if (this.request !== null && this.request.head.chunked) {
-      var needed = server.MemoryReserveVars + variablesForBytes(data.length);
-      if (freeVariables(needed) < needed) {
-        this.refuseForMemory();
-        return;
-      }
+    if (this.request !== null && this.request.head.chunked && !this.hasRoomFor(variablesForBytes(data.length))) {
+      this.refuseForMemory();
+      return;
     }
     if (this.request !== null && this.earlyStatus === 0) this.request.appendContent(data);
     // A body that keeps arriving keeps the connection alive; a stalled one times out.
