@@ -6,7 +6,7 @@ import { Connection } from './transport/Connection';
 import { HttpSession } from './http/HttpSession';
 import { HttpRequest } from './http/HttpRequest';
 import { RequestParserLimits } from './http/RequestParser';
-import { SERVER_HEADER, serviceUnavailableResponse } from './http/HttpResponse';
+import { serviceUnavailableResponse } from './http/HttpResponse';
 import { FileBackend } from './files/FileBackend';
 import { STORAGE_MAX_NAME_BYTES, STORAGE_SCHEME, addDefaultPage, addMimeType, isStoragePath } from './files/registry';
 import { FILES_PART, filesPart } from './files/part';
