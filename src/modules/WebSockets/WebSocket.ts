@@ -16,6 +16,7 @@ import { utf8Encode } from '../../text/utf8';
 import { toBinaryString } from '../../text/binary';
 import { freeVariables, variablesForBytes } from '../../platform/memory';
 import { holdPart } from '../../platform/parts';
+import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC, SOCKET_PART } from './defaults';
 import { HttpRequest, decodeRequestPath } from '../../http/HttpRequest';
 import { RequestHead } from '../../http/RequestParser';
 
@@ -29,11 +30,6 @@ function toUint8Array(bytes: string): Uint8Array {
   return array;
 }
 
-/** The part this class is in (socketPart.ts): each open WebSocket holds it loaded. */
-var SOCKET_PART = 'MicroWebSrv2.ws-socket';
-
-/** Seconds without a frame before an idle peer is pinged (the original's WaitFrameTimeoutSec default). */
-export var DEFAULT_WAIT_FRAME_TIMEOUT_SEC = 300;
 /** Seconds a pinged peer, or a peer we sent Close to, has to answer before the connection is dropped. */
 export var DEFAULT_PONG_TIMEOUT_SEC = 5;
 

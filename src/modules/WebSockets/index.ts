@@ -6,16 +6,14 @@
 
 import type { WebSocket } from './WebSocket';
 import { loadPart } from '../../platform/parts';
+import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC, SOCKET_PART } from './defaults';
 
 /** Parts loaded on demand, and what each takes loaded, with margin (measured: docs/MEMORY.md): the
- *  handshake's checks (handshakePart.ts), and the WebSocket (socketPart.ts), which every open
- *  WebSocket holds. */
+ *  handshake's checks (handshakePart.ts), and the WebSocket (socketPart.ts, named in defaults.ts),
+ *  which every open WebSocket holds. */
 var HANDSHAKE_PART = 'MicroWebSrv2.ws-handshake';
 var HANDSHAKE_PART_VARIABLES = 150;
-var SOCKET_PART = 'MicroWebSrv2.ws-socket';
 var SOCKET_PART_VARIABLES = 450;
-/** The original's WaitFrameTimeoutSec default (WebSocket.ts has the same). */
-var DEFAULT_WAIT_FRAME_TIMEOUT_SEC = 300;
 
 /** The send queue's default bound, in BufferSlotSize units. */
 var SEND_QUEUE_SLOTS = 4;
@@ -76,9 +74,9 @@ export class WebSockets {
     }
     response.SetHeader('Sec-WebSocket-Accept', handshake.acceptKey(check.key));
     response.SwitchingProtocols('websocket');
-    // HTTP is over on this connection: the WebSocket keeps the request (as the original) but not
-    // its response or session, so a board frees them (about 50 variables a WebSocket) while the
-    // WebSocket stays open. webSocket.Request.Response is null from here on.
+    // HTTP is over on this connection: the WebSocket takes the request (only its target once
+    // OnWebSocketAccepted has returned, see KeepRequestHeaders) but not its response or session, so a
+    // board frees them while the WebSocket stays open. webSocket.Request.Response is null from here on.
     response.session = null;
     delete (request as any).Response;
     var webSocket: WebSocket = new socketPart.WebSocket(request, request.connection,

@@ -1,0 +1,8 @@
+// Defaults shared by the WebSockets module and its WebSocket part (two bundles: each gets its own
+// copy of these constants, from this one source).
+
+/** Seconds without a frame before an idle peer is pinged (the original's WaitFrameTimeoutSec default). */
+export var DEFAULT_WAIT_FRAME_TIMEOUT_SEC = 300;
+
+/** The part with the WebSocket itself (socketPart.ts): the module loads it, each open WebSocket holds it. */
+export var SOCKET_PART = 'MicroWebSrv2.ws-socket';
