@@ -23,9 +23,11 @@ const pkg = require(path.join(root, 'package.json'));
 /** Each bundle is one Espruino module: its Storage / Modules.addCached name and its entry. */
 const BUNDLES = [
   { name: 'MicroWebSrv2', entry: 'index.js' },
+  // Parts of the core, loaded by it on demand and released when idle (src/platform/parts.ts): what
+  // serves a request (src/http/part.ts), and what serves files.
+  { name: 'MicroWebSrv2.http', entry: 'http/index.js', usesCore: true },
   { name: 'MicroWebSrv2.WebSockets', entry: 'modules/WebSockets/index.js', optional: true, usesCore: true },
   { name: 'MicroWebSrv2.PyhtmlTemplate', entry: 'modules/PyhtmlTemplate/index.js', optional: true, usesCore: true },
-  // A part of the core, loaded by it on demand and released when idle (src/platform/parts.ts).
   { name: 'MicroWebSrv2.files', entry: 'files/index.js', usesCore: true },
   // The PyhtmlTemplate module's compiler, loaded by the module on demand.
   { name: 'MicroWebSrv2.pyhtml-compile', entry: 'modules/PyhtmlTemplate/compilerPart.js', optional: true, usesCore: true },
@@ -39,30 +41,49 @@ const BUNDLES = [
  * require('MicroWebSrv2') instead of bundling copies: a copy costs a board variables for every function.
  */
 const SHARED_WITH_MODULES = ['text/utf8.js', 'text/binary.js', 'text/html.js', 'text/strings.js', 'platform/memory.js',
-  'files/registry.js', 'http/sources.js', 'platform/parts.js', 'http/HttpRequest.js', 'http/RequestParser.js']
+  'files/registry.js', 'files/part.js', 'platform/parts.js', 'http/part.js', 'http/refusal.js', 'http/status.js',
+  'http/url.js', 'routing/WebRoute.js']
   .map((file) => path.join(root, 'build/esm', file));
 
-/** Rollup plugin: imports of the shared core files become require('MicroWebSrv2'). */
-function takeSharedFromCore() {
+/**
+ * The HTTP part's files (src/http/index.ts). The other bundles take their names from it through
+ * the core's `http` object, filled while the part is loaded (src/platform/parts.ts): a bundle that
+ * required the part itself would keep it loaded for good.
+ */
+const HTTP_PART_FILES = ['http/HttpSession.js', 'http/RequestParser.js', 'http/HttpRequest.js', 'http/HttpResponse.js',
+  'http/httpDate.js', 'http/sources.js']
+  .map((file) => path.join(root, 'build/esm', file));
+const HTTP_PART_ID = 'MicroWebSrv2.http';
+
+/** Rollup plugin: imports of the shared core files become require('MicroWebSrv2'); outside the
+ *  HTTP part, imports of its files become require('MicroWebSrv2.http') (see viaHttpMirror). */
+function takeSharedFromCore(spec) {
+  const inList = (list, file) => list.includes(file) || list.includes(file + '.js');
   return {
     name: 'take-shared-from-core',
     resolveId(source, importer) {
       if (!importer || !source.startsWith('.')) return null;
       const file = path.resolve(path.dirname(importer), source);
-      return SHARED_WITH_MODULES.includes(file) || SHARED_WITH_MODULES.includes(file + '.js')
-        ? { id: 'MicroWebSrv2', external: true } : null;
+      if (inList(SHARED_WITH_MODULES, file)) return { id: 'MicroWebSrv2', external: true };
+      if (spec.name !== HTTP_PART_ID && inList(HTTP_PART_FILES, file)) return { id: HTTP_PART_ID, external: true };
+      return null;
     },
   };
 }
 
-/** Names a module bundle reads from the core (`var x = require('MicroWebSrv2'); ... x.name`). */
-function namesTakenFromCore(code) {
+/** `require('MicroWebSrv2.http')` -> the core's `http` object (src/http/part.ts). */
+function viaHttpMirror(code) {
+  return code.replace(/require\('MicroWebSrv2\.http'\)/g, "require('MicroWebSrv2').http");
+}
+
+/** Names a bundle reads from the HTTP part (`var x = require('MicroWebSrv2.http'); ... x.name`). */
+function namesTakenFrom(code, id) {
   const program = acorn.parse(code, { ecmaVersion: 5 });
   const vars = new Set();
   walk.simple(program, {
     VariableDeclarator(node) {
       const init = node.init;
-      if (init && init.type === 'CallExpression' && init.callee.name === 'require' && init.arguments[0].value === 'MicroWebSrv2') vars.add(node.id.name);
+      if (init && init.type === 'CallExpression' && init.callee.name === 'require' && init.arguments[0].value === id) vars.add(node.id.name);
     },
   });
   const names = new Set();
@@ -73,6 +94,7 @@ function namesTakenFromCore(code) {
   });
   return names;
 }
+
 
 function tsc(args) {
   const bin = require.resolve('typescript/bin/tsc');
@@ -115,8 +137,9 @@ function privateNames() {
   return [...privates].filter((n) => !publics.has(n) && !KEEP_NAMES.has(n)).concat(INTERNAL_NAMES).sort();
 }
 
-/** What the core bundle exports, for the module bundles' check. */
+/** What the core bundle and the HTTP part export, for the other bundles' check. */
 const coreExports = new Set();
+const httpPartExports = new Set();
 
 async function bundle(spec, mangleNames, nameCache) {
   const input = path.join(root, 'build/esm', spec.entry);
@@ -135,7 +158,7 @@ async function bundle(spec, mangleNames, nameCache) {
     },
     treeshake: { moduleSideEffects: false },
     // Class methods at the module's top level cost 3 fewer variables each on Espruino.
-    plugins: [flattenClassesPlugin()].concat(spec.usesCore ? [takeSharedFromCore()] : []),
+    plugins: [flattenClassesPlugin()].concat(spec.usesCore ? [takeSharedFromCore(spec)] : []),
   });
   const { output } = await build.generate({
     format: 'cjs',
@@ -148,14 +171,24 @@ async function bundle(spec, mangleNames, nameCache) {
     banner: `/* ${spec.name} — ${pkg.name} ${pkg.version}, MIT licence */`,
   });
   await build.close();
-  const code = output[0].code;
+  const rolled = output[0].code;
+  // The core must not carry the HTTP part's code: an idle server would hold it.
+  const modules = Object.keys(output[0].modules).map((id) => path.resolve(id));
+  const carried = modules.filter((id) => HTTP_PART_FILES.includes(id));
+  if (spec.name !== HTTP_PART_ID && carried.length) {
+    throw new Error(spec.name + ' carries ' + carried.map((f) => path.relative(path.join(root, 'build/esm'), f)).join(', ') + ', which belong to ' + HTTP_PART_ID);
+  }
   if (spec.usesCore) {
-    for (const name of namesTakenFromCore(code)) {
+    for (const name of namesTakenFrom(rolled, 'MicroWebSrv2')) {
       if (!coreExports.has(name)) throw new Error(spec.name + ' needs ' + name + ' from the core, which does not export it (src/index.ts)');
     }
-  } else {
-    for (const m of code.matchAll(/^exports\.(\w+) = /gm)) coreExports.add(m[1]);
+    for (const name of namesTakenFrom(rolled, HTTP_PART_ID)) {
+      if (!httpPartExports.has(name)) throw new Error(spec.name + ' needs ' + name + ' from ' + HTTP_PART_ID + ', which does not export it (src/http/index.ts)');
+    }
   }
+  const exportsOf = spec.name === 'MicroWebSrv2' ? coreExports : spec.name === HTTP_PART_ID ? httpPartExports : null;
+  if (exportsOf) for (const m of rolled.matchAll(/^exports\.(\w+) = /gm)) exportsOf.add(m[1]);
+  const code = viaHttpMirror(rolled);
   const min = await minify(code, {
     ecma: 5,
     // Espruino does not hoist function declarations: keep them where they are.

@@ -2,11 +2,10 @@
 // logging, modules, and the fall-backs after routes (static files, OPTIONS).
 
 import { XAsyncSocketsPool } from './transport/XAsyncSocketsPool';
-import { Connection } from './transport/Connection';
-import { HttpSession } from './http/HttpSession';
-import { HttpRequest } from './http/HttpRequest';
-import { RequestParserLimits } from './http/RequestParser';
-import { serviceUnavailableResponse } from './http/HttpResponse';
+import { Connection, ConnectionHandler } from './transport/Connection';
+import { HTTP_PART, httpPart } from './http/part';
+import type { HttpRequest } from './http/HttpRequest';
+import { serviceUnavailableResponse } from './http/refusal';
 import { FileBackend } from './files/FileBackend';
 import { STORAGE_MAX_NAME_BYTES, STORAGE_SCHEME, addDefaultPage, addMimeType, isStoragePath } from './files/registry';
 import { FILES_PART, filesPart } from './files/part';
@@ -62,7 +61,6 @@ export class MicroWebSrv2 {
   private netServer!: EspruinoServer | null;
   private connectionCount!: number;
   private sslOptions!: { key: string; cert: string; ca?: string } | null;
-  private limits!: RequestParserLimits | null;
 
   // The original's settings, as plain properties: on a board a getter and setter pair costs about
   // 13 variables, so they are checked together when the server starts (checkConfig) rather than
@@ -312,9 +310,15 @@ export class MicroWebSrv2 {
     pool.addConnection(socket, this).setTimeout(this.RequestsTimeoutSec);
   }
 
-  /** A connection of this server received data with no session: a request starts. */
-  openHandler(connection: Connection): HttpSession {
-    return new HttpSession(connection);
+  /** A connection of this server received data with no session: a request starts, with the HTTP
+   *  part (loaded now if it is not); without the memory to load it, 503 and close. */
+  openHandler(connection: Connection): ConnectionHandler | null {
+    var part = httpPart(this);
+    if (part !== null) return new part.HttpSession(connection);
+    connection.send(serviceUnavailableResponse());
+    connection.end();
+    this.Log('Request refused: no memory to load ' + HTTP_PART + ' (' + freeVariables(Infinity) + ' variables free)', MicroWebSrv2.WARNING);
+    return null;
   }
 
   /** Called by the pool when a connection of this server is gone. */
@@ -358,21 +362,6 @@ export class MicroWebSrv2 {
 
   // ---- Used by the HTTP sessions ----
 
-  /** One limits object shared by every connection's parser (recomputed only if the settings changed). */
-  parserLimits(): RequestParserLimits {
-    var limits = this.limits;
-    if (limits === null || limits.maxRequestLineLength !== this.BufferSlotSize || limits.maxContentLength !== this.MaxRequestContentLength) {
-      limits = this.limits = {
-        maxRequestLineLength: this.BufferSlotSize,
-        // Two slots for the whole header section: a typical browser sends well under one.
-        maxHeaderBytes: this.BufferSlotSize * 2,
-        maxHeaderCount: 100,
-        maxContentLength: this.MaxRequestContentLength,
-      };
-    }
-    return limits;
-  }
-
   /** Gives each module its OnRequest; true when one of them answered. */
   runModules(request: HttpRequest): boolean {
     // Held here: a module that takes the connection over (WebSockets) unlinks request.Response.
@@ -385,29 +374,6 @@ export class MicroWebSrv2 {
     }
     return false;
   }
-
-  serveStaticFile(request: HttpRequest): void {
-    var part = filesPart(this);
-    if (part === null) request.Response.ReturnServiceUnavailable();
-    else part.serveStaticFile(this, request);
-  }
-
-  /** OPTIONS outside routes: 204 with Allow, plus permissive CORS pre-flight headers with CORSAllowAll. */
-  answerOptions(request: HttpRequest): void {
-    var response = request.Response;
-    if (response.session !== null) response.SetHeader('Allow', response.session.allowedMethods(request).join(', '));
-    if (this.CORSAllowAll) {
-      // Browsers ignore `*` when credentials are allowed, so echo what the pre-flight asks for.
-      var origin = request.Origin;
-      if (origin && !this.AllowAllOrigins) response.SetHeader('Access-Control-Allow-Origin', origin);
-      response.SetHeader('Access-Control-Allow-Methods', request.GetHeader('access-control-request-method') || '*');
-      response.SetHeader('Access-Control-Allow-Headers', request.GetHeader('access-control-request-headers') || '*');
-      response.SetHeader('Access-Control-Allow-Credentials', 'true');
-      response.SetHeader('Access-Control-Max-Age', '86400');
-      if (origin && !this.AllowAllOrigins) response.SetHeader('Vary', 'Origin');
-    }
-    response.Return(204);
-  }
 }
 
 // Defaults on the prototype: a server owns only the settings that differ (on a board each own
@@ -418,7 +384,6 @@ serverDefaults.managedPool = false;
 serverDefaults.netServer = null;
 serverDefaults.connectionCount = 0;
 serverDefaults.sslOptions = null;
-serverDefaults.limits = null;
 // SetNormalConfig()'s values.
 serverDefaults.ConnQueueCapacity = 256;
 serverDefaults.BufferSlotsCount = 512;

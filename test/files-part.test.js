@@ -68,7 +68,10 @@ for (const rootPath of ['www', 'storage:w/']) {
     });
 
     it('answers 503 instead of loading it when free memory is short, then serves once there is room', async () => {
-      // Room for a connection (MemoryReserveVars 256 + 60) and a request (+250), not for the part (+500).
+      // The HTTP part loaded and held (it needs more room than this part does) and this part let go,
+      // then room for a connection (MemoryReserveVars 256 + 60) and a request (+250), not for this part (+500).
+      assert.strictEqual((await fetch(app.url + '/api-not-a-file')).status, 404);
+      app.ctx.run("lib.holdPart('MicroWebSrv2.http', 1); lib.forgetKept('MicroWebSrv2.files')");
       app.ctx.setFreeVars(600);
       const refused = await fetch(app.url + '/style.css');
       assert.strictEqual(refused.status, 503);
@@ -76,6 +79,7 @@ for (const rootPath of ['www', 'storage:w/']) {
       assert.strictEqual(loaded(), false);
       assert.throws(() => app.ctx.run('mws2.files'), /Not enough free memory to load MicroWebSrv2.files/);
       app.ctx.setFreeVars(null);
+      app.ctx.run("lib.holdPart('MicroWebSrv2.http', -1)");
       const served = await fetch(app.url + '/style.css');
       assert.strictEqual(served.status, 200);
       await served.text();

@@ -10,7 +10,7 @@ const distDir = path.resolve(__dirname, '../../dist');
  * Bundles that are parts of the core (src/platform/parts.ts): always uploaded with it, loaded by it
  * from Storage when a request needs them, never named by applications.
  */
-const CORE_PARTS = ['MicroWebSrv2.files'];
+const CORE_PARTS = ['MicroWebSrv2.http', 'MicroWebSrv2.files'];
 
 /** Parts of a module (loaded by it on demand): uploaded with their module. */
 const MODULE_PARTS = {

@@ -13,6 +13,7 @@ import { ByteSource } from '../transport/Connection';
 import { ChunkedSource, StreamSource, toByteSource } from './sources';
 import { filesPart } from '../files/part';
 import { findString } from '../text/strings';
+import { SERVER_HEADER } from './refusal';
 
 /** What a response needs from the HTTP session that owns the connection. */
 export interface ResponseSession {
@@ -24,17 +25,6 @@ export interface ResponseSession {
   allowedMethods(request: HttpRequest): string[];
 }
 
-export var SERVER_HEADER = 'MicroWebSrv2 for Espruino';
-
-/** A whole `503` response that closes the connection, for a client refused before it has a request
- *  (a connection over capacity, a request still short of memory after waiting): built from strings
- *  only, since memory is what is missing. */
-export function serviceUnavailableResponse(): string {
-  var page = statusPage(503);
-  return 'HTTP/1.1 503 ' + reasonPhrase(503) + '\r\nServer: ' + SERVER_HEADER +
-    '\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: ' +
-    page.length + '\r\n\r\n' + page;
-}
 var CACHE_FOREVER = 'public, max-age=31536000';
 var NO_CACHE = 'no-cache, no-store, must-revalidate';
 

@@ -16,11 +16,16 @@
 
 import { RequestHead, RequestParser, RequestParserEvents } from './RequestParser';
 import { HttpRequest, decodeRequestPath } from './HttpRequest';
-import { HttpResponse, ResponseSession, serviceUnavailableResponse } from './HttpResponse';
+import { HttpResponse, ResponseSession } from './HttpResponse';
+import { serviceUnavailableResponse } from './refusal';
 import { Connection, ConnectionHandler } from '../transport/Connection';
 import { AllowedMethodsForPath, ResolveRoute, RouteResult } from '../routing/WebRoute';
 import { freeVariables, variablesForBytes } from '../platform/memory';
 import { findString } from '../text/strings';
+import { holdPart } from '../platform/parts';
+import { HTTP_PART } from './part';
+import { filesPart } from '../files/part';
+import { RequestParserLimits } from './RequestParser';
 
 type Phase = 'idle' | 'receiving' | 'handling' | 'sending' | 'closing' | 'upgraded';
 
@@ -61,9 +66,23 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   /** This request waited for memory once already: it goes on, whatever the memory. */
   memoryWaited!: boolean;
 
+  /** This session holds the part that holds its code (see letPartGo). */
+  private holdsPart!: boolean;
+
   constructor(readonly connection: Connection) {
     connection.handler = this;
     connection.setTimeout(this.server.RequestsTimeoutSec);
+    // Released with a session alive, the part would stay in memory through it, and the next
+    // request would load a second copy.
+    holdPart(HTTP_PART, 1);
+    this.holdsPart = true;
+  }
+
+  /** The session is over (its connection closed, went idle, or was upgraded): the part may go. */
+  private letPartGo(): void {
+    if (!this.holdsPart) return;
+    delete (this as any).holdsPart;
+    holdPart(HTTP_PART, -1);
   }
 
   /** The server that accepted the connection (null once it closed). */
@@ -104,7 +123,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       this.connection.setTimeout(server.RequestsTimeoutSec);
     }
     var parser = this.parser;
-    if (parser === null) parser = this.parser = new RequestParser(server.parserLimits(), this);
+    if (parser === null) parser = this.parser = new RequestParser(parserLimits(server), this);
     parser.feed(data);
     // Pipelined input waits in the parser while a response is under way; bound it.
     if (this.parser !== null && this.parser.pendingBytes > server.BufferSlotSize * MAX_PENDING_SLOTS) {
@@ -161,6 +180,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
 
   onClosed(): void {
     this.leaveProgress();
+    this.letPartGo();
     this.phase = 'closing';
     this.request = null;
     this.route = null;
@@ -257,6 +277,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     if (upgraded) {
       // The module that answered 101 takes the connection over; HTTP is done with it.
       this.leaveProgress();
+      this.letPartGo();
       this.phase = 'upgraded';
       this.parser = null;
       this.connection.setTimeout(0);
@@ -301,12 +322,14 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       if (findString(KNOWN_METHODS, ' ' + method + ' ') < 0) {
         response.ReturnNotImplemented();
       } else if (method === 'OPTIONS') {
-        server.answerOptions(request);
+        this.answerOptions(request);
       } else if (AllowedMethodsForPath(request.head.path).length) {
         // The path is a route's, under other methods: the route defines the resource.
         response.ReturnMethodNotAllowed();
       } else if (method === 'GET' || method === 'HEAD') {
-        server.serveStaticFile(request);
+        var files = filesPart(server);
+        if (files === null) response.ReturnServiceUnavailable();
+        else files.serveStaticFile(server, request);
       } else {
         response.ReturnMethodNotAllowed();
       }
@@ -319,6 +342,24 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
         this.connection.destroy();
       }
     }
+  }
+
+  /** OPTIONS outside routes: 204 with Allow, plus permissive CORS pre-flight headers with CORSAllowAll. */
+  private answerOptions(request: HttpRequest): void {
+    var server = this.server;
+    var response = request.Response;
+    response.SetHeader('Allow', this.allowedMethods(request).join(', '));
+    if (server.CORSAllowAll) {
+      // Browsers ignore `*` when credentials are allowed, so echo what the pre-flight asks for.
+      var origin = request.Origin;
+      if (origin && !server.AllowAllOrigins) response.SetHeader('Access-Control-Allow-Origin', origin);
+      response.SetHeader('Access-Control-Allow-Methods', request.GetHeader('access-control-request-method') || '*');
+      response.SetHeader('Access-Control-Allow-Headers', request.GetHeader('access-control-request-headers') || '*');
+      response.SetHeader('Access-Control-Allow-Credentials', 'true');
+      response.SetHeader('Access-Control-Max-Age', '86400');
+      if (origin && !server.AllowAllOrigins) response.SetHeader('Vary', 'Origin');
+    }
+    response.Return(204);
   }
 
   /** Back to idle: the connection drops this session, so a kept-alive connection costs only itself. */
@@ -344,6 +385,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     }
     // Idle: the connection forgets this session (the server opens a new one on the next byte).
     this.leaveProgress();
+    this.letPartGo();
     delete self.phase;
     delete (this.connection as any).handler;
   }
@@ -380,6 +422,25 @@ defaults.mustClose = false;
 defaults.deferred = null;
 defaults.memoryWaited = false;
 defaults.deferredAt = 0;
+defaults.holdsPart = false;
+
+/** One limits object shared by every parser, made again only when the server's settings differ
+ *  from it (it lives with the part: an idle server holds none). */
+var sharedLimits: RequestParserLimits | null = null;
+
+function parserLimits(server: any): RequestParserLimits {
+  var limits = sharedLimits;
+  if (limits === null || limits.maxRequestLineLength !== server.BufferSlotSize || limits.maxContentLength !== server.MaxRequestContentLength) {
+    limits = sharedLimits = {
+      maxRequestLineLength: server.BufferSlotSize,
+      // Two slots for the whole header section: a typical browser sends well under one.
+      maxHeaderBytes: server.BufferSlotSize * 2,
+      maxHeaderCount: 100,
+      maxContentLength: server.MaxRequestContentLength,
+    };
+  }
+  return limits;
+}
 
 /** Requests of every session between their first byte and the end of their response (or their
  *  connection's): while there are none, waiting for memory is pointless. */

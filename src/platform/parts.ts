@@ -15,6 +15,8 @@ interface LoadedPart {
   usedAt: number;
   /** Objects alive that need the part (holdPart): it is not released while there are any. */
   holds?: number;
+  /** An object that mirrors the part's exports while it is loaded (see loadPart). */
+  mirror?: any;
 }
 
 var loadedParts: { [name: string]: LoadedPart } = {};
@@ -33,8 +35,13 @@ function inStorage(name: string): boolean {
  * The exports of a part, loading it when it is not loaded; null, loading nothing, when that would
  * leave fewer than `reserveVars` free (a part takes about `partVars` once loaded): running out of
  * memory while loading code aborts the program, so the caller answers 503 instead.
+ *
+ * `mirror`: an object that holds a copy of the exports while the part is loaded and is emptied when
+ * it is released. Other bundles keep a reference to it from their load on (a bundle cannot
+ * require() a part at its load without keeping it loaded for good) and read the part's names from
+ * it when they run, which is while the part is loaded.
  */
-export function loadPart(name: string, partVars: number, reserveVars: number): any {
+export function loadPart(name: string, partVars: number, reserveVars: number, mirror?: any): any {
   var exports = takeKept(name);
   if (exports !== undefined) return exports;
   var needed = reserveVars + partVars;
@@ -44,6 +51,10 @@ export function loadPart(name: string, partVars: number, reserveVars: number): a
   // Modules.addCached (sent as text, or by the Node shim's tests) cannot be read again: it stays.
   if (typeof Modules !== 'undefined' && inStorage(name)) Modules.removeCached(name);
   keepWhileUsed(name, exports);
+  if (mirror) {
+    loadedParts[name].mirror = mirror;
+    for (var key in exports) mirror[key] = exports[key];
+  }
   return exports;
 }
 
@@ -70,7 +81,10 @@ export function forgetKept(name: string): void {
 export function releaseIdleParts(now: number): void {
   for (var name in loadedParts) {
     var part = loadedParts[name];
-    if (!part.holds && now - part.usedAt >= partSettings.idleMs) delete loadedParts[name];
+    if (part.holds || now - part.usedAt < partSettings.idleMs) continue;
+    var mirror = part.mirror;
+    if (mirror) for (var key in mirror) delete mirror[key];
+    delete loadedParts[name];
   }
 }
 

@@ -39,7 +39,7 @@ export interface ConnectionListener {
   BufferSlotSize: number;
   /** The handler for a connection that has none (a fresh or idle keep-alive one) when data arrives:
    *  an idle connection then holds no handler object at all. */
-  openHandler(connection: Connection): ConnectionHandler;
+  openHandler(connection: Connection): ConnectionHandler | null;
   /** Free variables to keep: slices shrink, then wait, rather than write into the last half of it. */
   MemoryReserveVars: number;
   IsSSLEnabled: boolean;

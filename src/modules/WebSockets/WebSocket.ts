@@ -19,6 +19,7 @@ import { holdPart } from '../../platform/parts';
 import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC, SOCKET_PART } from './defaults';
 import { HttpRequest, decodeRequestPath } from '../../http/HttpRequest';
 import { RequestHead } from '../../http/RequestParser';
+import { HTTP_PART, httpPart } from '../../http/part';
 
 type WebSocketPhase = 'open' | 'closing' | 'closed';
 
@@ -88,7 +89,13 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
     this.MaxSendQueueBytes = maxSendQueueBytes;
     connection.handler = this;
     connection.setTimeout(waitFrameTimeoutSec);
-    if (!connection.closed) holdPart(SOCKET_PART, 1);
+    if (connection.closed) {
+      this.phase = 'closed';
+      return;
+    }
+    holdPart(SOCKET_PART, 1);
+    // The request kept whole is made of the HTTP part: held with it (see releaseRequest).
+    holdPart(HTTP_PART, 1);
   }
 
   get IsClosed(): boolean { return this.phase !== 'open'; }
@@ -102,6 +109,8 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
    */
   get Request(): HttpRequest {
     if (this.request !== null) return this.request;
+    // Built by the HTTP part, which an idle server has released (the names below come from it).
+    if (httpPart(this.server) === null) throw new Error('Not enough free memory to load ' + HTTP_PART);
     var query = this.requestTarget.indexOf('?');
     var path = query < 0 ? this.requestTarget : this.requestTarget.substring(0, query);
     var head = new RequestHead('GET', '1.1', path);
@@ -117,6 +126,8 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
 
   /** Keeps only the request's target from here on (after OnWebSocketAccepted; see Request). */
   releaseRequest(): void {
+    if (this.request === null) return;
+    if (this.phase !== 'closed') holdPart(HTTP_PART, -1);
     var head = this.request.head;
     this.requestTarget = head.path + (head.query ? '?' + head.query : '');
     delete (this as any).request;
@@ -206,6 +217,8 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   }
 
   onClosed(): void {
+    // A request still kept (KeepRequestHeaders) stays readable, but no longer holds the HTTP part.
+    if (this.request !== null) holdPart(HTTP_PART, -1);
     this.phase = 'closed';
     holdPart(SOCKET_PART, -1);
     var callback = this.OnClosed;
