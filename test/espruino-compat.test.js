@@ -217,6 +217,18 @@ describe('espruino-compat checkSource', () => {
     it('rejects a with statement', () => assertRejected('with (a) { b = 1; }', 'with'));
   });
 
+  describe('for-in-delete', () => {
+    it('rejects deleting the iterated property of the iterated object', () => {
+      assertRejected('for (var k in o) delete o[k];', 'for-in-delete');
+      assertRejected('for (var k in this.parts) { if (k) delete this.parts[k]; }', 'for-in-delete');
+    });
+    it('accepts deleting through Object.keys, or from another object', () => {
+      assertAccepted('var keys = Object.keys(o); for (var i = 0; i < keys.length; i++) delete o[keys[i]];');
+      assertAccepted('for (var k in o) delete other[k];');
+      assertAccepted('for (var k in o) delete o.fixed;');
+    });
+  });
+
   describe('ts-helper', () => {
     it('accepts the __extends and __assign helpers', () => {
       assertAccepted([

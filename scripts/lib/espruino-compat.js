@@ -19,6 +19,7 @@ const RULES = {
   'split-limit': 'str.split(separator, limit)',
   'error-subclass': 'subclasses of Error',
   with: 'with statements',
+  'for-in-delete': 'deleting the property a for-in loop stands on',
   'ts-helper': 'TypeScript helpers that need Symbol, generators or Array.prototype',
   'no-hoisting': 'uses of functions and vars before their declaration runs (Espruino does not hoist)',
   allowlist: 'espruino-ok comments without a reason',
@@ -508,6 +509,22 @@ function checkAst(ast, report) {
         'use a flag variable or a function with return', node.loc.start.line, node.loc.start.column);
     },
 
+    ForInStatement(node) {
+      // Measured on 2v29: for (k in o) delete o[k] deletes the first property only; the loop loses
+      // its place when the property it stands on goes, and ends.
+      const left = node.left.type === 'VariableDeclaration' ? node.left.declarations[0].id : node.left;
+      if (left.type !== 'Identifier') return;
+      walk.simple(node.body, {
+        UnaryExpression(inner) {
+          const target = inner.argument;
+          if (inner.operator !== 'delete' || target.type !== 'MemberExpression' || !target.computed) return;
+          if (target.property.type !== 'Identifier' || target.property.name !== left.name || !sameReference(target.object, node.right)) return;
+          report('for-in-delete', `delete inside for (${left.name} in ...) of the object it iterates: Espruino ends the loop ` +
+            'after the first delete; take Object.keys() first and delete in a loop over them', inner.loc.start.line, inner.loc.start.column);
+        },
+      });
+    },
+
     WithStatement(node) {
       report('with', 'with statements are not reliable on Espruino; name the object explicitly',
         node.loc.start.line, node.loc.start.column);
@@ -778,6 +795,18 @@ function checkScopeHoisting(scope, declared, immediate, report) {
       },
     });
   });
+}
+
+/** Whether two expressions name the same object as written (identifiers and dotted paths). */
+function sameReference(a, b) {
+  if (a.type !== b.type) return false;
+  if (a.type === 'Identifier') return a.name === b.name;
+  if (a.type === 'ThisExpression') return true;
+  if (a.type === 'MemberExpression') {
+    return a.computed === b.computed && sameReference(a.object, b.object) &&
+      (a.computed ? sameReference(a.property, b.property) : a.property.name === b.property.name);
+  }
+  return false;
 }
 
 function errorSubclassMessage(base) {

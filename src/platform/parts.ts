@@ -79,12 +79,19 @@ export function forgetKept(name: string): void {
 
 /** Releases the parts unused for partSettings.idleMs (from the pool's sweep). */
 export function releaseIdleParts(now: number): void {
-  for (var name in loadedParts) {
-    var part = loadedParts[name];
+  // Names first, deleted after: Espruino's for-in loses its place when the property it stands on
+  // is deleted (measured: only the first of a part's names left the mirror, which kept the whole
+  // part in memory).
+  var names = Object.keys(loadedParts);
+  for (var i = 0; i < names.length; i++) {
+    var part = loadedParts[names[i]];
     if (part.holds || now - part.usedAt < partSettings.idleMs) continue;
     var mirror = part.mirror;
-    if (mirror) for (var key in mirror) delete mirror[key];
-    delete loadedParts[name];
+    if (mirror) {
+      var keys = Object.keys(mirror);
+      for (var k = 0; k < keys.length; k++) delete mirror[keys[k]];
+    }
+    delete loadedParts[names[i]];
   }
 }
 
