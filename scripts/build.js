@@ -41,7 +41,7 @@ const BUNDLES = [
  * require('MicroWebSrv2') instead of bundling copies: a copy costs a board variables for every function.
  */
 const SHARED_WITH_MODULES = ['text/utf8.js', 'text/binary.js', 'text/html.js', 'text/strings.js', 'platform/memory.js',
-  'files/registry.js', 'files/part.js', 'platform/parts.js', 'http/part.js', 'http/refusal.js', 'http/status.js',
+  'files/registry.js', 'files/part.js', 'platform/parts.js', 'http/part.js', 'http/refusal.js',
   'http/url.js', 'routing/WebRoute.js']
   .map((file) => path.join(root, 'build/esm', file));
 
@@ -137,6 +137,32 @@ function privateNames() {
   return [...privates].filter((n) => !publics.has(n) && !KEEP_NAMES.has(n)).concat(INTERNAL_NAMES).sort();
 }
 
+/**
+ * What the core exports for applications (the original's names) and for this project's tools and
+ * tests. Every other name the core or the HTTP part exports is internal (helpers the bundles share):
+ * shortened like private names, since each is a property of an exports object a board keeps.
+ */
+const PUBLIC_EXPORTS = new Set(['MicroWebSrv2', 'WebRoute', 'RegisterRoute', 'ResolveRoute', 'PathFromRoute', 'ClearRoutes',
+  'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'XAsyncSocketsPool',
+  'partSettings', 'isPartLoaded', 'holdPart', 'forgetKept', 'http']);
+
+/** Names exported by an ES module of build/esm (its `export { ... }` lists and declarations). */
+function exportedNames(file) {
+  const program = acorn.parse(fs.readFileSync(path.join(root, 'build/esm', file), 'utf8'), { ecmaVersion: 2020, sourceType: 'module' });
+  const names = [];
+  for (const node of program.body) {
+    if (node.type !== 'ExportNamedDeclaration') continue;
+    for (const spec of node.specifiers) names.push(spec.exported.name);
+    if (node.declaration && node.declaration.declarations) for (const d of node.declaration.declarations) names.push(d.id.name);
+    else if (node.declaration && node.declaration.id) names.push(node.declaration.id.name);
+  }
+  return names;
+}
+
+function internalExportNames() {
+  return exportedNames('index.js').concat(exportedNames('http/index.js')).filter((n) => !PUBLIC_EXPORTS.has(n));
+}
+
 /** What the core bundle and the HTTP part export, for the other bundles' check. */
 const coreExports = new Set();
 const httpPartExports = new Set();
@@ -194,7 +220,7 @@ async function bundle(spec, mangleNames, nameCache) {
     // Espruino does not hoist function declarations: keep them where they are.
     compress: { ecma: 5, passes: 2, hoist_funs: false, hoist_vars: false, reduce_funcs: false },
     // One name cache for every bundle: a module bundle uses the core's objects under the same names.
-    mangle: { properties: { regex: new RegExp('^(' + mangleNames.join('|') + ')$'), keep_quoted: true } },
+    mangle: { properties: { regex: new RegExp('^(' + mangleNames.join('|') + ')$'), keep_quoted: true, undeclared: true } },
     nameCache,
     // A bundle's top level is its module's scope on Espruino (and on the shim), never the global one.
     toplevel: true,
@@ -211,7 +237,7 @@ async function main() {
   fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
   fs.cpSync(path.join(root, 'build/types'), path.join(root, 'dist/types'), { recursive: true });
   const rows = [];
-  const mangleNames = privateNames();
+  const mangleNames = privateNames().concat(internalExportNames());
   const nameCache = {};
   for (const spec of BUNDLES) {
     const result = await bundle(spec, mangleNames, nameCache);

@@ -121,6 +121,14 @@ async function settledUsage(repl, timeoutMs) {
   return last;
 }
 
+/** Usage once one request (on a connection of its own, closed after) has loaded the HTTP part. */
+async function httpPartLoaded(repl, host, port) {
+  const res = await load.flood('http://' + host + ':' + port, 1, { connections: 1, timeLimitMs: 10000 });
+  if (res.ok !== 1) throw new Error('the request that loads the HTTP part failed: ' + JSON.stringify(res.statuses));
+  await waitNoConnections(repl, 10000);
+  return settledUsage(repl, 3000);
+}
+
 async function warmUp(host, port) {
   const origin = 'http://' + host + ':' + port;
   const result = await load.flood(origin, 16, { connections: 1, timeLimitMs: 30000 });
@@ -256,19 +264,24 @@ async function main() {
       throw new Error('the demo did not start' + (oom ? ': OUT OF MEMORY while booting (' + (await freeVars(repl)) + ' vars free after)' : ': ' + repl.lines.slice(-5).join(' | ')));
     }
     await sleep(300);
-    const demoStarted = await repl.usage();
-    row('demo started (core, modules, routes, server)', demoStarted - modulesMeasure.rest, 'absolute ' + demoStarted + ' of ' + mem.total);
+    // This tool's own helpers (the breakdowns below) take variables too: measured here and left out
+    // of every figure from here on.
+    const beforeHelpers = await repl.usage();
     for (const line of probe.DEFINE_HELPERS) await repl.run(line);
+    const base = modulesMeasure.rest + (await repl.usage()) - beforeHelpers;
+    const demoStarted = await repl.usage();
+    row('demo started (core, modules, routes, server)', demoStarted - base, 'absolute ' + demoStarted + ' of ' + mem.total);
 
     const host = o.httpHost;
     const warm = await warmUp(host, o.httpPort);
     await waitNoConnections(repl, 10000);
     const withPart = await settledUsage(repl);
-    row('demo after warm-up, files part loaded', withPart - modulesMeasure.rest, 'statuses ' + JSON.stringify(warm.statuses) + '; absolute ' + withPart);
-    // The files part goes once unused for its idle time (src/platform/parts.ts): the idle figure.
+    row('demo after warm-up, parts loaded', withPart - base, 'statuses ' + JSON.stringify(warm.statuses) + '; absolute ' + withPart);
+    // The parts go once unused for their idle time (src/platform/parts.ts): the idle figure.
     await waitPartReleased(repl, 20000);
     const idle = await settledUsage(repl);
-    row('demo idle (files part released)', idle - modulesMeasure.rest, 'absolute ' + idle + ', free ' + (mem.total - idle));
+    row('demo idle (parts released)', idle - base, 'absolute ' + idle + ' (with ' + (base - modulesMeasure.rest) +
+      ' of this tool\'s helpers), free ' + (mem.total - idle));
 
     // Keep-alive connections, held open after one request each (measured before RequestsTimeoutSec closes them).
     const silent = await load.openSilent(host, o.httpPort, o.connections);
@@ -277,17 +290,21 @@ async function main() {
     row('per open connection, before its request', Math.round((withSilent - idle) / o.connections), o.connections + ' open: ' + (withSilent - idle) + ' vars');
     await load.closeAll(silent);
     await waitNoConnections(repl, 10000);
+    // A request loads the HTTP part, kept while requests come (and partSettings.idleMs after): the
+    // per-connection figures are measured with it loaded.
+    const withHttp = await httpPartLoaded(repl, host, o.httpPort);
+    row('HTTP part, loaded by a request', withHttp - idle, 'released again when idle');
     const ka = await load.openKeepAlive(host, o.httpPort, o.connections, '/api/args/1/name');
     // Settled: right after the last answer, that request and its response are still being sent.
     const withKeepAlive = await settledUsage(repl, 3000);
-    const perConn = Math.round((withKeepAlive - idle) / o.connections);
-    row('per open keep-alive connection (after a request)', perConn, o.connections + ' open: ' + (withKeepAlive - idle) + ' vars, statuses ' + ka.statuses.join(','));
+    const perConn = Math.round((withKeepAlive - withHttp) / o.connections);
+    row('per open keep-alive connection (after a request)', perConn, o.connections + ' open: ' + (withKeepAlive - withHttp) + ' vars, statuses ' + ka.statuses.join(','));
     const connTree = await repl.evaluate(probe.connectionTreeExpression(0));
     if (connTree) figures.connectionTree = connTree;
     await load.closeAll(ka.sockets);
     await waitNoConnections(repl, 10000);
     await waitPartReleased(repl, 20000);
-    const beforeWs = await settledUsage(repl);
+    const beforeWs = await httpPartLoaded(repl, host, o.httpPort);
 
     let sockets = [];
     if (modules.indexOf('MicroWebSrv2.WebSockets') >= 0) {
@@ -319,7 +336,7 @@ async function main() {
     const both = await load.openKeepAlive(host, o.httpPort, o.connections, '/api/args/1/name').catch((e) => ({ error: e.message, sockets: [] }));
     const withBoth = await repl.usage().catch(() => null);
     const statuses = both.statuses ? both.statuses.join(',') : both.error;
-    row(o.connections + ' keep-alive + ' + sockets.length + ' WebSockets at once', withBoth === null ? null : withBoth - modulesMeasure.rest,
+    row(o.connections + ' keep-alive + ' + sockets.length + ' WebSockets at once', withBoth === null ? null : withBoth - base,
       withBoth === null ? 'no answer' : 'free ' + (mem.total - withBoth) + '; keep-alive statuses ' + statuses);
     await load.closeAll(sockets.concat(both.sockets || []));
     await waitNoConnections(repl, 10000);
@@ -339,7 +356,7 @@ async function main() {
         const after = await settledUsage(repl);
         row('after ' + res.sent + ' requests (growth vs idle)', after - idle,
           (res.ms / 1000).toFixed(1) + ' s, ' + Math.round(res.sent / (res.ms / 1000)) + ' req/s, statuses ' + JSON.stringify(res.statuses) +
-          (res.errors ? ', ' + res.errors + ' errors: ' + res.firstErrors.join('; ') : '') + '; before flood ' + (before - modulesMeasure.rest));
+          (res.errors ? ', ' + res.errors + ' errors: ' + res.firstErrors.join('; ') : '') + '; before flood ' + (before - base));
         figures.flood = res;
       }
     }

@@ -23,7 +23,6 @@ export { freeVariables, variablesForBytes } from './platform/memory';
 // other bundles reach that part's names while it is loaded.
 export { http, httpPart, HTTP_PART } from './http/part';
 export { serviceUnavailableResponse, SERVER_HEADER } from './http/refusal';
-export { reasonPhrase, statusHasNoContent, statusPage } from './http/status';
 export { parseQuery, percentDecode, hexValue } from './http/url';
 export { AllowedMethodsForPath } from './routing/WebRoute';
 export { filesPart } from './files/part';

@@ -35,6 +35,15 @@ describe('status codes', () => {
     assert.strictEqual(reasonPhrase(799), 'Unknown Reason');
   });
 
+  it('gives the core\'s raw 503 (sent without the HTTP part) the page and reason Return(503) sends', () => {
+    const { serviceUnavailableResponse } = require('../build/lib/http/refusal');
+    const raw = serviceUnavailableResponse();
+    const [head, body] = raw.split('\r\n\r\n');
+    assert.strictEqual(head.split('\r\n')[0], 'HTTP/1.1 503 ' + reasonPhrase(503));
+    assert.strictEqual(body, statusPage(503));
+    assert.match(head, new RegExp('\r\nContent-Length: ' + statusPage(503).length + '(\r\n|$)'));
+  });
+
   it('knows which statuses never carry content', () => {
     assert.deepStrictEqual([100, 101, 199, 200, 204, 304, 404].map(statusHasNoContent), [true, true, true, false, true, true, false]);
   });
