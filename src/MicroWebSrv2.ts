@@ -264,7 +264,6 @@ export class MicroWebSrv2 {
     server.listen(this.BindAddress[1]);
     this.pool = pool;
     this.netServer = server;
-    pool.addListener(this);
     this.Log('Server listening on ' + (this.sslOptions ? 'https' : 'http') + '://' + this.BindAddress[0] + ':' + this.BindAddress[1], MicroWebSrv2.INFO);
   }
 
@@ -281,7 +280,6 @@ export class MicroWebSrv2 {
       this.logException('Closing the listening socket', e);
     }
     pool.closeConnectionsOf(this);
-    pool.removeListener(this);
     if (this.managedPool) {
       pool.StopWaitEvents();
       this.managedPool = false;
@@ -323,7 +321,8 @@ export class MicroWebSrv2 {
 
   /** Called by the pool when a connection of this server is gone. */
   onConnectionReleased(connection: Connection): void {
-    this.connectionCount--;
+    // Back to the prototype's 0 when none is left: an idle server owns no count (2 variables).
+    if (--this.connectionCount === 0) delete (this as any).connectionCount;
   }
 
   // ---- Logging ----

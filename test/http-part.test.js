@@ -88,6 +88,25 @@ describe('HTTP part: loaded by the first byte of a request, released when idle',
     socket.destroy();
   });
 
+  it('leaves an idle server without a timer: the sweep stops once no connection is open and every part is released', async () => {
+    await app.close();
+    // Readable bundles: the private name sweepTimer is not shortened there.
+    app = await startApp(standardApp(ROUTES), { readable: true });
+    const sweeping = () => app.ctx.run('mws2.pool.sweepTimer !== null');
+    assert.strictEqual((await fetch(app.url + '/hello')).status, 200);
+    assert.strictEqual(sweeping(), true);
+    await waitFor(() => !loaded() && !sweeping(), 4000, 'the sweep to stop');
+    // The next connection starts it again: a silent one is still closed at RequestsTimeoutSec.
+    app.ctx.run('mws2.RequestsTimeoutSec = 1');
+    const socket = net.connect(app.port, '127.0.0.1');
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    await new Promise((resolve) => socket.on('connect', resolve));
+    await sleep(100);
+    assert.strictEqual(sweeping(), true);
+    await closed;
+    await waitFor(() => !sweeping(), 4000, 'the sweep to stop again');
+  });
+
   it('answers 503 and closes, loading nothing, when free memory cannot hold it; serves once there is room', async () => {
     // Room for a connection (MemoryReserveVars 256 + 60), not for the part (+1,100).
     app.ctx.setFreeVars(900);

@@ -107,6 +107,14 @@ export function holdPart(name: string, change: number): void {
   part.usedAt = Date.now();
 }
 
+/** Whether anything is kept: the pool's sweep, which releases them, runs until nothing is. A part
+ *  loaded with no connection open (an application calling ResolvePhysicalPath at boot) waits for
+ *  the next connection's sweep. */
+export function anyPartLoaded(): boolean {
+  for (var name in loadedParts) return true;
+  return false;
+}
+
 export function isPartLoaded(name: string): boolean {
   return loadedParts.hasOwnProperty(name);
 }

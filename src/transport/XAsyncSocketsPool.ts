@@ -5,9 +5,11 @@
 // `AsyncWaitEvents(threadsCount)` and `StartManaged(parllProcCount, procStackSize)` accept the
 // original's arguments for compatibility and ignore them. What the pool does own is the one timer
 // that sweeps every connection's deadline (one interval for all, instead of one timer per
-// connection, because every timer costs variables on a board).
+// connection, because every timer costs variables on a board) and releases the parts requests
+// loaded. It runs only while there is something to sweep: a connection, or a loaded part. An idle
+// server holds no timer; the next connection starts it again.
 
-import { releaseIdleParts } from '../platform/parts';
+import { anyPartLoaded, releaseIdleParts } from '../platform/parts';
 import { Connection, ConnectionListener } from './Connection';
 
 /** How often deadlines are checked. Time-outs are therefore accurate to about this much. */
@@ -15,7 +17,6 @@ var SWEEP_INTERVAL_MS = 500;
 
 export class XAsyncSocketsPool {
   private connections: Connection[] = [];
-  private listeners: ConnectionListener[] = [];
   private sweepTimer: any = null;
 
   /** Accepted for compatibility with the original; Espruino is single-threaded. */
@@ -43,17 +44,6 @@ export class XAsyncSocketsPool {
     this.connections.push(connection);
     this.startSweeping();
     return connection;
-  }
-
-  /** Servers register so the sweep keeps running while they listen, even with no connection. */
-  addListener(listener: ConnectionListener): void {
-    if (this.listeners.indexOf(listener) < 0) this.listeners.push(listener);
-  }
-
-  removeListener(listener: ConnectionListener): void {
-    var index = this.listeners.indexOf(listener);
-    if (index >= 0) this.listeners.splice(index, 1);
-    if (this.connections.length === 0 && this.listeners.length === 0) this.stopSweeping();
   }
 
   /** Closes every connection accepted on behalf of one server, letting each say goodbye first. */
@@ -99,6 +89,6 @@ export class XAsyncSocketsPool {
     }
     this.connections = open;
     releaseIdleParts(now);
-    if (open.length === 0 && this.listeners.length === 0) this.stopSweeping();
+    if (open.length === 0 && !anyPartLoaded()) this.stopSweeping();
   }
 }
