@@ -19,6 +19,9 @@ const DEFINE_HELPERS = [
     'if(v!==null&&typeof v==="object"&&skip.indexOf(v)<0){skip.push(v);t.kids[k]=__mws2tree(v,skip,depth-1)}}return t}',
 ];
 
+/** Removes what DEFINE_HELPERS defined (it takes variables of the board under test). */
+const REMOVE_HELPERS = 'delete global.__mws2own;delete global.__mws2tree';
+
 /** Expression: the tree of connection `index` of the demo's server (global `mws2`). */
 function connectionTreeExpression(index) {
   return '(function(){var c=mws2.pool.connections[' + index + '];if(!c)return null;' +
@@ -45,4 +48,4 @@ function formatTree(tree, name, indent, names) {
   return lines;
 }
 
-module.exports = { DEFINE_HELPERS, connectionTreeExpression, treeTotal, formatTree };
+module.exports = { REMOVE_HELPERS, DEFINE_HELPERS, connectionTreeExpression, treeTotal, formatTree };
