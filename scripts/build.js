@@ -29,8 +29,9 @@ const BUNDLES = [
   { name: 'MicroWebSrv2.WebSockets', entry: 'modules/WebSockets/index.js', optional: true, usesCore: true },
   { name: 'MicroWebSrv2.PyhtmlTemplate', entry: 'modules/PyhtmlTemplate/index.js', optional: true, usesCore: true },
   { name: 'MicroWebSrv2.files', entry: 'files/index.js', usesCore: true },
-  // The PyhtmlTemplate module's compiler, loaded by the module on demand.
+  // The PyhtmlTemplate module's compiler and renderer, loaded by the module on demand.
   { name: 'MicroWebSrv2.pyhtml-compile', entry: 'modules/PyhtmlTemplate/compilerPart.js', optional: true, usesCore: true },
+  { name: 'MicroWebSrv2.pyhtml-render', entry: 'modules/PyhtmlTemplate/renderPart.js', optional: true, usesCore: true },
   // The WebSockets module's handshake checks, and its WebSocket, loaded by the module on demand.
   { name: 'MicroWebSrv2.ws-handshake', entry: 'modules/WebSockets/handshakePart.js', optional: true, usesCore: true },
   { name: 'MicroWebSrv2.ws-socket', entry: 'modules/WebSockets/socketPart.js', optional: true, usesCore: true },
@@ -117,7 +118,7 @@ const KEEP_NAMES = new Set([
  *  are fields of every open connection, request or WebSocket: a name of over four characters costs
  *  a board one more variable each time. Quoted accesses (`headers['upgrade']`) are never shortened. */
 const INTERNAL_NAMES = ['owner', 'handler', 'socket', 'deadline', 'server', 'pendingBytes', 'progressTimeoutSec',
-  'maxMessageLength', 'requireMask', 'keepAlive', 'expectContinue', 'contentLength', 'chunked'];
+  'maxMessageLength', 'requireMask', 'keepAlive', 'expectContinue', 'contentLength', 'chunked', 'globals', 'pageKeys'];
 
 function privateNames() {
   const privates = new Set();

@@ -161,6 +161,21 @@ describe('PyhtmlTemplate module over HTTP (bundles on the shim)', function () {
       assert.strictEqual(loaded(), true);
     });
 
+    it('serves pages through the render part: loaded by the first page, released with the pages when idle', async () => {
+      const rendering = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.pyhtml-render')");
+      writePage('render.pyhtml', 'render {{ 1 + 2 }}');
+      await waitReleased();
+      for (let i = 0; i < 50 && rendering(); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.strictEqual(rendering(), false, 'not loaded while no page is asked for');
+      assert.strictEqual((await text('/style.css')), 'body{}');
+      assert.strictEqual(rendering(), false, 'other files do not load it');
+      assert.strictEqual(await text('/render.pyhtml'), 'render 3');
+      assert.strictEqual(rendering(), true);
+      for (let i = 0; i < 100 && rendering(); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.strictEqual(rendering(), false, 'released when idle');
+      assert.strictEqual(await text('/render.pyhtml'), 'render 3');
+    });
+
     it('releases a compiled page unused for the idle time, and compiles it again when asked', async () => {
       writePage('idle.pyhtml', 'idle {{ 6 * 7 }}');
       assert.strictEqual(await text('/idle.pyhtml'), 'idle 42');

@@ -15,6 +15,7 @@ const CORE_PARTS = ['MicroWebSrv2.http', 'MicroWebSrv2.files'];
 /** Parts of a module (loaded by it on demand): uploaded with their module. */
 const MODULE_PARTS = {
   'MicroWebSrv2.pyhtml-compile': 'MicroWebSrv2.PyhtmlTemplate',
+  'MicroWebSrv2.pyhtml-render': 'MicroWebSrv2.PyhtmlTemplate',
   'MicroWebSrv2.ws-handshake': 'MicroWebSrv2.WebSockets',
   'MicroWebSrv2.ws-socket': 'MicroWebSrv2.WebSockets',
 };
