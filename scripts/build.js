@@ -111,14 +111,17 @@ function tsc(args) {
  */
 const KEEP_NAMES = new Set([
   'buffer', 'data', 'message', 'offset', 'code', 'size', 'length', 'name', 'value', 'read', 'write', 'close', 'end',
-  'pool', 'connections', 'limits',
+  'pool', 'connections',
 ]);
 
 /** Public in TypeScript (the classes share them) but internal to the bundles: shortened too. These
  *  are fields of every open connection, request or WebSocket: a name of over four characters costs
  *  a board one more variable each time. Quoted accesses (`headers['upgrade']`) are never shortened. */
 const INTERNAL_NAMES = ['owner', 'handler', 'socket', 'deadline', 'server', 'pendingBytes', 'progressTimeoutSec',
-  'maxMessageLength', 'requireMask', 'keepAlive', 'expectContinue', 'contentLength', 'chunked', 'globals', 'pageKeys'];
+  'maxMessageLength', 'requireMask', 'keepAlive', 'expectContinue', 'contentLength', 'chunked', 'globals', 'pageKeys',
+  // the request parser's, alive for every request in flight (some look public to the scan above
+  // because they appear in multi-line signatures)
+  'events', 'request', 'state', 'discardBody', 'limits'];
 
 function privateNames() {
   const privates = new Set();

@@ -25,7 +25,7 @@ const REMOVE_HELPERS = 'delete global.__mws2own;delete global.__mws2tree';
 /** Expression: the tree of connection `index` of the demo's server (global `mws2`). */
 function connectionTreeExpression(index) {
   return '(function(){var c=mws2.pool.connections[' + index + '];if(!c)return null;' +
-    'var skip=[c,mws2,mws2.pool,global,mws2.limits];' +
+    'var skip=[c,mws2,mws2.pool,global];' +
     'return __mws2tree(c,skip,5)})()';
 }
 

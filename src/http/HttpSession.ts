@@ -19,7 +19,7 @@ import { HttpRequest, decodeRequestPath } from './HttpRequest';
 import { HttpResponse, ResponseSession } from './HttpResponse';
 import { serviceUnavailableResponse } from './refusal';
 import { Connection, ConnectionHandler } from '../transport/Connection';
-import { AllowedMethodsForPath, ResolveRoute, RouteResult } from '../routing/WebRoute';
+import { AllowedMethodsForPath, RouteMatch, matchRequestRoute, runRoute } from '../routing/WebRoute';
 import { freeVariables, variablesForBytes } from '../platform/memory';
 import { findString } from '../text/strings';
 import { holdPart } from '../platform/parts';
@@ -54,7 +54,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   private parser!: RequestParser | null;
   private phase!: Phase;
   private request!: HttpRequest | null;
-  private route!: RouteResult | null;
+  private route!: RouteMatch | null;
   /** Why the current request cannot be served normally (decided at head time, answered at its end). */
   private earlyStatus!: number;
   private keepAliveAfterResponse!: boolean;
@@ -206,7 +206,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       this.refuseForMemory();
       return;
     }
-    var route = this.route = ResolveRoute(head.method, head.path);
+    var route = this.route = matchRequestRoute(head.method, head.path);
     // Only route handlers read bodies; static files, modules and errors discard them, so an
     // unwanted upload never occupies memory.
     if (route === null) {
@@ -315,7 +315,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       if (server.runModules(request) || response.HeadersSent || this.phase !== 'handling') return;
       var route = this.route;
       if (route !== null) {
-        route.Handler(server, request, route.Args);
+        runRoute(route, server, request);
         return;
       }
       var method = request.Method;

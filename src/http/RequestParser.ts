@@ -120,8 +120,8 @@ export class RequestParser {
   private events: RequestParserEvents;
   /** The named state, see RequestParserState. */
   state!: RequestParserState;
-  private buffer!: string;
-  /** Start of the unconsumed input in `buffer`; the consumed part is dropped once per feed. */
+  private inputText!: string;
+  /** Start of the unconsumed input in `inputText`; the consumed part is dropped once per feed. */
   private pos!: number;
   /** Guards against re-entry when a callback feeds or calls next(): the running loop carries on. */
   private running!: boolean;
@@ -143,13 +143,13 @@ export class RequestParser {
 
   /** Input buffered but not yet consumed, so the server can bound what a paused parser holds. */
   get pendingBytes(): number {
-    return this.buffer.length - this.pos;
+    return this.inputText.length - this.pos;
   }
 
   /** Takes a binary string, split at any byte, and processes as far as allowed. */
   feed(chunk: string): void {
     if (this.state === 'failed' || chunk.length === 0) return;
-    this.buffer += chunk;
+    this.inputText += chunk;
     this.run();
   }
 
@@ -185,7 +185,7 @@ export class RequestParser {
     } finally {
       delete (this as any).running;
       if (this.pos > 0) {
-        this.buffer = this.buffer.substring(this.pos);
+        this.inputText = this.inputText.substring(this.pos);
         delete (this as any).pos;
       }
     }
@@ -197,7 +197,7 @@ export class RequestParser {
    * so a client that never sends LF is stopped.
    */
   private readLine(limit: number, status: number, message: string): string | null {
-    var buffer = this.buffer;
+    var buffer = this.inputText;
     var newline = buffer.indexOf('\n', this.pos);
     if (newline < 0) {
       var partial = buffer.length - this.pos;
@@ -342,10 +342,10 @@ export class RequestParser {
 
   /** Hands over what is available of the `remaining` body bytes; true once they all came. */
   private passBodyBytes(): boolean {
-    var available = this.buffer.length - this.pos;
+    var available = this.inputText.length - this.pos;
     var count = available < this.remaining ? available : this.remaining;
     if (count === 0) return false;
-    var data = this.buffer.substring(this.pos, this.pos + count);
+    var data = this.inputText.substring(this.pos, this.pos + count);
     this.pos += count;
     this.remaining -= count;
     if (!this.discardBody) this.events.onBody(data);
@@ -380,14 +380,14 @@ export class RequestParser {
   }
 
   private readChunkDataEnd(): boolean {
-    var available = this.buffer.length - this.pos;
+    var available = this.inputText.length - this.pos;
     if (available === 0) return false;
-    var first = this.buffer.charCodeAt(this.pos);
+    var first = this.inputText.charCodeAt(this.pos);
     if (first === LF) {
       this.pos += 1;
     } else if (first === CR) {
       if (available < 2) return false;
-      if (this.buffer.charCodeAt(this.pos + 1) !== LF) return failParser(this, 400, 'chunk data not followed by CRLF');
+      if (this.inputText.charCodeAt(this.pos + 1) !== LF) return failParser(this, 400, 'chunk data not followed by CRLF');
       this.pos += 2;
     } else {
       return failParser(this, 400, 'chunk data not followed by CRLF');
@@ -534,7 +534,7 @@ function isDigits(text: string): boolean {
 
 var parserDefaults: any = RequestParser.prototype;
 parserDefaults.state = 'idle';
-parserDefaults.buffer = '';
+parserDefaults.inputText = '';
 parserDefaults.pos = 0;
 parserDefaults.running = false;
 parserDefaults.head = null;
@@ -554,7 +554,7 @@ parserDefaults.discardBody = false;
 /** The parser stops for good and reports the status to answer with; returns false (no progress). */
 function failParser(parser: any, status: number, message: string): false {
   parser.state = 'failed';
-  parser.buffer = '';
+  parser.inputText = '';
   parser.pos = 0;
   delete parser.head;
   parser.events.onError(status, message);

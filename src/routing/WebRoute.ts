@@ -107,28 +107,43 @@ function matchRoute(route: RouteEntry, segments: string[]): RouteArgs | null {
   return args;
 }
 
+/** A route found for a request: its entry (the table's own array) and its arguments. */
+export type RouteMatch = [RouteEntry, RouteArgs];
+
 /**
- * Resolves a route from a method and a path. `path` may be raw (percent-encoded): argument values
+ * The route for a method and a path, as the HTTP session keeps it while the request is under way:
+ * two references in a small array rather than a RouteResult of five named fields (on a board, about
+ * 17 variables less for every request in flight). `path` may be raw (percent-encoded): argument values
  * are decoded segment by segment, so an encoded `/` (`%2F`) stays inside its argument.
  */
-export function ResolveRoute(method: string, path: string): RouteResult | null {
+export function matchRequestRoute(method: string, path: string): RouteMatch | null {
   if (typeof method !== 'string' || typeof path !== 'string' || path.charAt(0) !== '/') return null;
   // Methods are case-sensitive (RFC 9110 §9.1): `get` is not GET.
   var segments = splitPath(path);
-  var headFallback: RouteResult | null = null;
+  var headFallback: RouteMatch | null = null;
   for (var i = 0; i < routes.length; i++) {
     var route = routes[i];
     var sameMethod = route[METHOD] === method;
     if (!sameMethod && !(method === HEAD && route[METHOD] === GET && headFallback === null)) continue;
     var args = matchRoute(route, segments);
     if (args === null) continue;
-    var result: RouteResult = {
-      Handler: route[HANDLER], Method: route[METHOD], RoutePath: route[PATTERN], Name: route[NAME], Args: args,
-    };
-    if (sameMethod) return result;
-    headFallback = result;
+    if (sameMethod) return [route, args];
+    headFallback = [route, args];
   }
   return headFallback;
+}
+
+/** Runs a matched route's handler. */
+export function runRoute(match: RouteMatch, server: any, request: any): void {
+  match[0][HANDLER](server, request, match[1]);
+}
+
+/** Resolves a route from a method and a path (see matchRequestRoute); null when none matches. */
+export function ResolveRoute(method: string, path: string): RouteResult | null {
+  var match = matchRequestRoute(method, path);
+  if (match === null) return null;
+  var route = match[0];
+  return { Handler: route[HANDLER], Method: route[METHOD], RoutePath: route[PATTERN], Name: route[NAME], Args: match[1] };
 }
 
 /** Methods that have a route for this path (for `405` with `Allow`); empty when the path has no route. */

@@ -80,16 +80,16 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   /** The server (a closed connection no longer points at it). */
   private server: any;
 
-  constructor(request: any, private connection: Connection,
+  constructor(request: any, private wsConnection: Connection,
               maxRecvMessageLength: number, waitFrameTimeoutSec: number, maxSendQueueBytes: number) {
     this.request = request;
     this.server = request.server;
     this.maxMessageLength = maxRecvMessageLength;
     if (waitFrameTimeoutSec !== DEFAULT_WAIT_FRAME_TIMEOUT_SEC) this.waitFrameTimeoutSec = waitFrameTimeoutSec;
     this.MaxSendQueueBytes = maxSendQueueBytes;
-    connection.handler = this;
-    connection.setTimeout(waitFrameTimeoutSec);
-    if (connection.closed) {
+    wsConnection.handler = this;
+    wsConnection.setTimeout(waitFrameTimeoutSec);
+    if (wsConnection.closed) {
       this.phase = 'closed';
       return;
     }
@@ -119,7 +119,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
     head.keepAlive = true;
     // Back to the shared empty object on RequestHead's prototype: GetHeader answers ''.
     delete (head as any).headers;
-    var request: any = new HttpRequest(this.server, this.connection, head, decodeRequestPath(path) || '/');
+    var request: any = new HttpRequest(this.server, this.wsConnection, head, decodeRequestPath(path) || '/');
     delete request.Response;
     return request;
   }
@@ -137,7 +137,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   set WaitFrameTimeoutSec(value: number) {
     if (typeof value !== 'number' || value <= 0) throw new Error('WaitFrameTimeoutSec must be a positive number');
     this.waitFrameTimeoutSec = value;
-    if (this.phase === 'open' && !this.awaitingPong) this.connection.setTimeout(value);
+    if (this.phase === 'open' && !this.awaitingPong) this.wsConnection.setTimeout(value);
   }
 
   /** Largest message accepted; a bigger one closes the connection with 1009 without being buffered. */
@@ -149,11 +149,11 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
 
   /** True when a message can be queued now (open, and the send queue under MaxSendQueueBytes). */
   get CanSend(): boolean {
-    return this.phase === 'open' && this.connection.pendingBytes < this.MaxSendQueueBytes;
+    return this.phase === 'open' && this.wsConnection.pendingBytes < this.MaxSendQueueBytes;
   }
 
   /** Bytes waiting to be sent. */
-  get SendQueueBytes(): number { return this.connection.pendingBytes; }
+  get SendQueueBytes(): number { return this.wsConnection.pendingBytes; }
 
   /** Sends text (UTF-8). Returns false, sending nothing, when closed or the send queue is full. */
   SendTextMessage(msg: string): boolean {
@@ -176,16 +176,16 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
     if (code !== undefined && code !== null && !isValidWireCloseCode(code)) throw new Error('Close: invalid close code ' + code);
     if (this.phase !== 'open') return;
     this.phase = 'closing';
-    this.connection.send(encodeFrame(OPCODE_CLOSE, closePayload(code || NORMAL, reason)));
-    this.connection.setTimeout(this.PongTimeoutSec);
+    this.wsConnection.send(encodeFrame(OPCODE_CLOSE, closePayload(code || NORMAL, reason)));
+    this.wsConnection.setTimeout(this.PongTimeoutSec);
   }
 
   private sendMessage(opcode: number, payload: string): boolean {
     if (!this.CanSend) return false;
     // Header and payload queue apart: a large payload is sliced where it is, never copied into a frame.
-    this.connection.enqueue(frameHeader(opcode, payload.length, true));
-    this.connection.enqueue(payload);
-    this.connection.flush();
+    this.wsConnection.enqueue(frameHeader(opcode, payload.length, true));
+    this.wsConnection.enqueue(payload);
+    this.wsConnection.flush();
     return true;
   }
 
@@ -193,7 +193,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
 
   onData(data: string): void {
     delete (this as any).awaitingPong;
-    if (this.phase === 'open') this.connection.setTimeout(this.waitFrameTimeoutSec);
+    if (this.phase === 'open') this.wsConnection.setTimeout(this.waitFrameTimeoutSec);
     var reader = this.reader || (this.reader = new FrameReader(this, this));
     reader.feed(data);
     if (reader.isAtRest()) delete (this as any).reader;
@@ -202,18 +202,18 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   onTimeout(): void {
     if (this.phase === 'open' && !this.awaitingPong) {
       this.awaitingPong = true;
-      this.connection.send(encodeFrame(OPCODE_PING, ''));
-      this.connection.setTimeout(this.PongTimeoutSec);
+      this.wsConnection.send(encodeFrame(OPCODE_PING, ''));
+      this.wsConnection.setTimeout(this.PongTimeoutSec);
       return;
     }
     // A peer that answered neither a ping nor our Close is gone.
     if (this.phase === 'open') this.failConnection(GOING_AWAY, 'Peer not responding');
-    else this.connection.destroy();
+    else this.wsConnection.destroy();
   }
 
   /** The server stops: a Close with 1001 Going Away where it can go out whole (RFC 6455 §7.4.1). */
   onServerStopping(): void {
-    if (this.phase === 'open') this.connection.writeIfIdle(encodeFrame(OPCODE_CLOSE, closePayload(GOING_AWAY, 'Server stopping')));
+    if (this.phase === 'open') this.wsConnection.writeIfIdle(encodeFrame(OPCODE_CLOSE, closePayload(GOING_AWAY, 'Server stopping')));
   }
 
   onClosed(): void {
@@ -266,8 +266,8 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   onPing(payload: string): void {
     // Pongs bypass the bound of Send*, so a peer pinging without reading could grow the queue
     // without end: with the queue full, skip them (§5.5.3 lets an endpoint answer only the latest).
-    if (this.phase === 'open' && this.connection.pendingBytes < this.MaxSendQueueBytes) {
-      this.connection.send(encodeFrame(OPCODE_PONG, payload));
+    if (this.phase === 'open' && this.wsConnection.pendingBytes < this.MaxSendQueueBytes) {
+      this.wsConnection.send(encodeFrame(OPCODE_PONG, payload));
     }
   }
 
@@ -277,7 +277,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
 
   /** The peer closes: echo its code (RFC 6455 §5.5.1), then close TCP once the echo is sent. */
   onClose(code: number | null, reason: string): void {
-    if (this.phase === 'open') this.connection.send(encodeFrame(OPCODE_CLOSE, closePayload(code)));
+    if (this.phase === 'open') this.wsConnection.send(encodeFrame(OPCODE_CLOSE, closePayload(code)));
     this.closeAfterQueue();
   }
 
@@ -287,7 +287,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   }
 
   private failConnection(code: number, reason: string): void {
-    if (this.phase === 'open') this.connection.send(encodeFrame(OPCODE_CLOSE, closePayload(code, reason)));
+    if (this.phase === 'open') this.wsConnection.send(encodeFrame(OPCODE_CLOSE, closePayload(code, reason)));
     this.closeAfterQueue();
   }
 
@@ -295,8 +295,8 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
    *  deadline stays armed: when it passes, onTimeout drops the connection and its queue. */
   private closeAfterQueue(): void {
     this.phase = 'closing';
-    this.connection.setTimeout(this.PongTimeoutSec);
-    this.connection.end();
+    this.wsConnection.setTimeout(this.PongTimeoutSec);
+    this.wsConnection.end();
   }
 }
 
