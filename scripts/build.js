@@ -114,14 +114,15 @@ const KEEP_NAMES = new Set([
   'pool', 'connections',
 ]);
 
+// Terser never shortens a name it knows as a DOM property (request, state, events, limits, cache,
+// connection...): fields of objects a board keeps many of are named otherwise (currentRequest,
+// parseState, eventSink, sizeLimits, pageKeys, wsConnection).
 /** Public in TypeScript (the classes share them) but internal to the bundles: shortened too. These
  *  are fields of every open connection, request or WebSocket: a name of over four characters costs
  *  a board one more variable each time. Quoted accesses (`headers['upgrade']`) are never shortened. */
 const INTERNAL_NAMES = ['owner', 'handler', 'socket', 'deadline', 'server', 'pendingBytes', 'progressTimeoutSec',
   'maxMessageLength', 'requireMask', 'keepAlive', 'expectContinue', 'contentLength', 'chunked', 'globals', 'pageKeys',
-  // the request parser's, alive for every request in flight (some look public to the scan above
-  // because they appear in multi-line signatures)
-  'events', 'request', 'state', 'discardBody', 'limits'];
+  'discardBody', 'parseState'];
 
 function privateNames() {
   const privates = new Set();

@@ -332,7 +332,7 @@ describe('RequestParser', function () {
         assert.ok(errors.length <= 1);
         if (errors.length === 1) {
           assert.strictEqual(events[events.length - 1], errors[0]);
-          assert.strictEqual(parser.state, 'failed');
+          assert.strictEqual(parser.parseState, 'failed');
         }
         for (const e of errors) assert.ok([400, 413, 414, 417, 431, 501, 505].indexOf(e.error) >= 0);
       }), { numRuns: 1000 });
@@ -371,7 +371,7 @@ describe('RequestParser', function () {
       });
       parser.feed(POST('Content-Length: 6\r\n', 'ab'));
       assert.deepStrictEqual(seen, ['head', 'body:ab']);
-      assert.strictEqual(parser.state, 'body');
+      assert.strictEqual(parser.parseState, 'body');
       assert.strictEqual(parser.pendingBytes, 0);
       parser.feed('cd');
       parser.feed('ef');
@@ -388,14 +388,14 @@ describe('RequestParser', function () {
       });
       parser.feed(POST('Transfer-Encoding: chunked\r\n', 'a\r\nabc'));
       assert.deepStrictEqual(seen, ['head', 'body:abc']);
-      assert.strictEqual(parser.state, 'chunk-data');
+      assert.strictEqual(parser.parseState, 'chunk-data');
       parser.feed('defghij');
-      assert.strictEqual(parser.state, 'chunk-data-end');
+      assert.strictEqual(parser.parseState, 'chunk-data-end');
       parser.feed('\r\n0\r\n');
-      assert.strictEqual(parser.state, 'trailers');
+      assert.strictEqual(parser.parseState, 'trailers');
       parser.feed('\r\n');
       assert.deepStrictEqual(seen, ['head', 'body:abc', 'body:defghij', 'end']);
-      assert.strictEqual(parser.state, 'done');
+      assert.strictEqual(parser.parseState, 'done');
     });
   });
 
@@ -404,7 +404,7 @@ describe('RequestParser', function () {
       const second = 'GET /second HTTP/1.1\r\nHost: h\r\n\r\n';
       const { events, parser } = parse(GET() + second, { autoNext: false });
       assert.deepStrictEqual(project(events, [{ head: { path: '/' } }, 'end']), [{ head: { path: '/' } }, 'end']);
-      assert.strictEqual(parser.state, 'done');
+      assert.strictEqual(parser.parseState, 'done');
       assert.strictEqual(parser.pendingBytes, second.length);
       parser.feed('GET /third HTTP/1.1\r\nHost: h\r\n\r\n');
       assert.strictEqual(events.length, 2, 'input fed while paused is only buffered');
@@ -416,13 +416,13 @@ describe('RequestParser', function () {
       assert.strictEqual(events[4].head.path, '/third');
       assert.strictEqual(parser.pendingBytes, 0);
       parser.next();
-      assert.strictEqual(parser.state, 'idle');
+      assert.strictEqual(parser.parseState, 'idle');
     });
 
     it('ignores next() before onEnd', function () {
       const { events, parser } = parse(POST('Content-Length: 4\r\n', 'ab'), { autoNext: false });
       parser.next();
-      assert.strictEqual(parser.state, 'body');
+      assert.strictEqual(parser.parseState, 'body');
       parser.feed('cd');
       assert.deepStrictEqual(events.slice(1), [{ body: 'abcd' }, 'end']);
     });
@@ -471,7 +471,7 @@ describe('RequestParser', function () {
     it('ignores all further input and drops what it buffered', function () {
       const { events, parser } = parse('GET / HTTP/2.0\r\nHost: h\r\n\r\n');
       assert.deepStrictEqual(events, [{ error: 505 }]);
-      assert.strictEqual(parser.state, 'failed');
+      assert.strictEqual(parser.parseState, 'failed');
       assert.strictEqual(parser.pendingBytes, 0);
       parser.feed(GET());
       parser.next();
@@ -483,8 +483,8 @@ describe('RequestParser', function () {
       const { events, parser } = parse(['GET / HTTP/1.1\r\nHost: h\r\n', 'X: 1\r\n'.repeat(5)],
         { limits: Object.assign({}, LIMITS, { maxHeaderCount: 1000 }) });
       assert.deepStrictEqual(events, []);
-      assert.strictEqual(parser.state, 'head');
-      for (let i = 0; i < 100 && parser.state !== 'failed'; i++) parser.feed('X: 1\r\n');
+      assert.strictEqual(parser.parseState, 'head');
+      for (let i = 0; i < 100 && parser.parseState !== 'failed'; i++) parser.feed('X: 1\r\n');
       assert.deepStrictEqual(events, [{ error: 431 }]);
     });
   });
@@ -492,19 +492,19 @@ describe('RequestParser', function () {
   describe('states', function () {
     it('names its state at each stage of a request', function () {
       const { parser } = parse([], { autoNext: false });
-      assert.strictEqual(parser.state, 'idle');
+      assert.strictEqual(parser.parseState, 'idle');
       parser.feed('\r\n');
-      assert.strictEqual(parser.state, 'idle');
+      assert.strictEqual(parser.parseState, 'idle');
       parser.feed('POST / HTTP/1.1\r\n');
-      assert.strictEqual(parser.state, 'head');
+      assert.strictEqual(parser.parseState, 'head');
       parser.feed('Host: h\r\nContent-Length: 1\r\n\r\n');
-      assert.strictEqual(parser.state, 'body');
+      assert.strictEqual(parser.parseState, 'body');
       parser.feed('x');
-      assert.strictEqual(parser.state, 'done');
+      assert.strictEqual(parser.parseState, 'done');
       parser.next();
-      assert.strictEqual(parser.state, 'idle');
+      assert.strictEqual(parser.parseState, 'idle');
       parser.feed('\x01\r\n');
-      assert.strictEqual(parser.state, 'failed');
+      assert.strictEqual(parser.parseState, 'failed');
     });
 
     it('counts a partial line in pendingBytes', function () {

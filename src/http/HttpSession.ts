@@ -53,7 +53,7 @@ var WARNING = 2;
 export class HttpSession implements ConnectionHandler, RequestParserEvents, ResponseSession {
   private parser!: RequestParser | null;
   private phase!: Phase;
-  private request!: HttpRequest | null;
+  private currentRequest!: HttpRequest | null;
   private route!: RouteMatch | null;
   /** Why the current request cannot be served normally (decided at head time, answered at its end). */
   private earlyStatus!: number;
@@ -141,7 +141,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   onDrained(): void {
     if (this.phase !== 'sending') return;
     var server = this.server;
-    var response = this.request !== null ? this.request.Response : null;
+    var response = this.currentRequest !== null ? this.currentRequest.Response : null;
     this.connection.setProgressTimeout(0);
     if (response !== null && response.OnSent) {
       try {
@@ -170,8 +170,8 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     if (this.phase === 'handling') {
       server.Log('No response from the handler of ' + this.describe() + ' within ' + server.HandlerTimeoutSec + ' s', WARNING);
       this.mustClose = true;
-      if (this.request !== null && !this.request.Response.HeadersSent) {
-        this.request.Response.ReturnInternalServerError();
+      if (this.currentRequest !== null && !this.currentRequest.Response.HeadersSent) {
+        this.currentRequest.Response.ReturnInternalServerError();
         return;
       }
     }
@@ -182,7 +182,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     this.leaveProgress();
     this.letPartGo();
     this.phase = 'closing';
-    this.request = null;
+    this.currentRequest = null;
     this.route = null;
     this.parser = null;
   }
@@ -191,7 +191,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
 
   onHead(head: RequestHead): void {
     var path = decodeRequestPath(head.path === '*' ? '/' : head.path);
-    var request = this.request = new HttpRequest(this.server, this.connection, head, path === null ? '/' : path);
+    var request = this.currentRequest = new HttpRequest(this.server, this.connection, head, path === null ? '/' : path);
     request.Response.session = this;
     if (path === null) {
       this.earlyStatus = 400;
@@ -227,24 +227,24 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     this.earlyStatus = 503;
     this.mustClose = true;
     this.route = null;
-    if (this.request !== null) this.request.Response.SetHeader('Retry-After', 1);
+    if (this.currentRequest !== null) this.currentRequest.Response.SetHeader('Retry-After', 1);
     this.parser!.discardBody = true;
   }
 
   onBody(data: string): void {
     var server = this.server;
     // Chunked bodies announce no length: check as they grow.
-    if (this.request !== null && this.request.head.chunked && !this.hasRoomFor(variablesForBytes(data.length))) {
+    if (this.currentRequest !== null && this.currentRequest.head.chunked && !this.hasRoomFor(variablesForBytes(data.length))) {
       this.refuseForMemory();
       return;
     }
-    if (this.request !== null && this.earlyStatus === 0) this.request.appendContent(data);
+    if (this.currentRequest !== null && this.earlyStatus === 0) this.currentRequest.appendContent(data);
     // A body that keeps arriving keeps the connection alive; a stalled one times out.
     this.connection.setTimeout(server.RequestsTimeoutSec);
   }
 
   onEnd(): void {
-    var request = this.request;
+    var request = this.currentRequest;
     if (request === null) return;
     this.phase = 'handling';
     this.connection.setTimeout(this.server.HandlerTimeoutSec);
@@ -258,7 +258,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   onError(status: number, message: string): void {
     this.mustClose = true;
     this.server.Log('Bad request (' + status + '): ' + message, DEBUG);
-    if (this.request !== null && this.request.Response.HeadersSent) {
+    if (this.currentRequest !== null && this.currentRequest.Response.HeadersSent) {
       this.connection.end();
       return;
     }
@@ -288,7 +288,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     // head and its response are released now rather than at the drain, so that a board answering
     // many connections at once holds only what is still to send for each of them.
     if (response.OnSent === null) {
-      delete (this as any).request;
+      delete (this as any).currentRequest;
       delete (this as any).route;
     }
     this.phase = 'sending';
@@ -365,7 +365,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   /** Back to idle: the connection drops this session, so a kept-alive connection costs only itself. */
   private startNextRequest(): void {
     var self: any = this;
-    delete self.request;
+    delete self.currentRequest;
     delete self.route;
     delete self.earlyStatus;
     delete self.keepAliveAfterResponse;
@@ -398,14 +398,14 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
 
   /** Answers a request that never became an HttpRequest (parse error, time-out). */
   private respondWithoutRequest(status: number): void {
-    var request = this.request = new HttpRequest(this.server, this.connection, new RequestHead('GET', '1.1', '/'), '/');
+    var request = this.currentRequest = new HttpRequest(this.server, this.connection, new RequestHead('GET', '1.1', '/'), '/');
     request.Response.session = this;
     this.phase = 'handling';
     request.Response.Return(status);
   }
 
   private describe(): string {
-    var request = this.request;
+    var request = this.currentRequest;
     return request === null ? 'a request' : request.Method + ' ' + request.Path;
   }
 }
@@ -414,7 +414,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
 var defaults: any = HttpSession.prototype;
 defaults.parser = null;
 defaults.phase = 'idle';
-defaults.request = null;
+defaults.currentRequest = null;
 defaults.route = null;
 defaults.earlyStatus = 0;
 defaults.keepAliveAfterResponse = false;

@@ -116,10 +116,10 @@ var VISIBLE_ASCII = /^[!-~]+$/;
 export class RequestParser {
   // Fields are defaulted on the prototype (end of file): a parser owns only the ones its request
   // moved away from their start value (on a board, each own field costs variables per request).
-  private limits: RequestParserLimits;
-  private events: RequestParserEvents;
+  private sizeLimits: RequestParserLimits;
+  private eventSink: RequestParserEvents;
   /** The named state, see RequestParserState. */
-  state!: RequestParserState;
+  parseState!: RequestParserState;
   private inputText!: string;
   /** Start of the unconsumed input in `inputText`; the consumed part is dropped once per feed. */
   private pos!: number;
@@ -137,8 +137,8 @@ export class RequestParser {
   discardBody!: boolean;
 
   constructor(limits: RequestParserLimits, events: RequestParserEvents) {
-    this.limits = limits;
-    this.events = events;
+    this.sizeLimits = limits;
+    this.eventSink = events;
   }
 
   /** Input buffered but not yet consumed, so the server can bound what a paused parser holds. */
@@ -148,7 +148,7 @@ export class RequestParser {
 
   /** Takes a binary string, split at any byte, and processes as far as allowed. */
   feed(chunk: string): void {
-    if (this.state === 'failed' || chunk.length === 0) return;
+    if (this.parseState === 'failed' || chunk.length === 0) return;
     this.inputText += chunk;
     this.run();
   }
@@ -156,8 +156,8 @@ export class RequestParser {
   /** After onEnd, once the response is done: starts the next request with the buffered input.
    *  Has no effect in any other state. */
   next(): void {
-    if (this.state !== 'done') return;
-    this.state = 'idle';
+    if (this.parseState !== 'done') return;
+    this.parseState = 'idle';
     delete (this as any).head;
     this.run();
   }
@@ -171,7 +171,7 @@ export class RequestParser {
       // inline (not a step() method) to keep the call depth low, see the note at failParser.
       var progressed = true;
       while (progressed) {
-        switch (this.state) {
+        switch (this.parseState) {
           case 'idle': progressed = this.readRequestLine(); break;
           case 'head': progressed = this.readFieldLine(); break;
           case 'body': progressed = this.readBody(); break;
@@ -222,7 +222,7 @@ export class RequestParser {
   }
 
   private readRequestLine(): boolean {
-    var line = this.readLine(this.limits.maxRequestLineLength, 414, 'request line too long');
+    var line = this.readLine(this.sizeLimits.maxRequestLineLength, 414, 'request line too long');
     if (line === null) return false;
     if (line.length === 0) return true; // RFC 9112 §2.2: empty lines before a request are ignored
     var head = this.parseRequestLine(line);
@@ -233,7 +233,7 @@ export class RequestParser {
     delete self.sectionBytes;
     delete self.hostFields;
     this.discardBody = false;
-    this.state = 'head';
+    this.parseState = 'head';
     return true;
   }
 
@@ -272,12 +272,12 @@ export class RequestParser {
   }
 
   private readFieldLine(): boolean {
-    var line = this.readLine(this.limits.maxHeaderBytes - this.sectionBytes, 431, 'header section too large');
+    var line = this.readLine(this.sizeLimits.maxHeaderBytes - this.sectionBytes, 431, 'header section too large');
     if (line === null) return false;
     if (line.length === 0) return this.endHeaderSection();
     this.sectionBytes += line.length;
     this.sectionLines++;
-    if (this.sectionLines > this.limits.maxHeaderCount) return failParser(this, 431, 'too many header fields');
+    if (this.sectionLines > this.sizeLimits.maxHeaderCount) return failParser(this, 431, 'too many header fields');
     var colon = checkFieldLine(line);
     if (colon < 0) return failParser(this, 400, fieldLineProblem(colon));
     var name = line.substring(0, colon).toLowerCase();
@@ -322,7 +322,7 @@ export class RequestParser {
       if (trimSpaces(expect, 0).toLowerCase() !== '100-continue') return failParser(this, 417, 'unsupported expectation');
       head.expectContinue = http11;
     }
-    if (head.contentLength > this.limits.maxContentLength) return failParser(this, 413, 'body larger than allowed');
+    if (head.contentLength > this.sizeLimits.maxContentLength) return failParser(this, 413, 'body larger than allowed');
 
     var connection = lowerCaseTokens(ownField(headers, 'connection') || '');
     var close = hasToken(connection, 'close');
@@ -335,8 +335,8 @@ export class RequestParser {
     delete self.chunkedTotal;
     if (head.contentLength > 0) this.remaining = head.contentLength;
     else delete self.remaining;
-    this.state = head.chunked ? 'chunk-size' : 'body';
-    this.events.onHead(head);
+    this.parseState = head.chunked ? 'chunk-size' : 'body';
+    this.eventSink.onHead(head);
     return head.contentLength === 0 ? endRequest(this) : true;
   }
 
@@ -348,7 +348,7 @@ export class RequestParser {
     var data = this.inputText.substring(this.pos, this.pos + count);
     this.pos += count;
     this.remaining -= count;
-    if (!this.discardBody) this.events.onBody(data);
+    if (!this.discardBody) this.eventSink.onBody(data);
     return this.remaining === 0;
   }
 
@@ -358,24 +358,24 @@ export class RequestParser {
   }
 
   private readChunkSize(): boolean {
-    var line = this.readLine(this.limits.maxRequestLineLength, 400, 'chunk-size line too long');
+    var line = this.readLine(this.sizeLimits.maxRequestLineLength, 400, 'chunk-size line too long');
     if (line === null) return false;
     var size = parseChunkSize(line);
     if (size < 0) return failParser(this, 400, 'invalid chunk size');
     if (size === 0) {
-      this.state = 'trailers';
+      this.parseState = 'trailers';
       return true;
     }
     this.chunkedTotal += size;
-    if (this.chunkedTotal > this.limits.maxContentLength) return failParser(this, 413, 'body larger than allowed');
+    if (this.chunkedTotal > this.sizeLimits.maxContentLength) return failParser(this, 413, 'body larger than allowed');
     this.remaining = size;
-    this.state = 'chunk-data';
+    this.parseState = 'chunk-data';
     return true;
   }
 
   private readChunkData(): boolean {
     if (!this.passBodyBytes()) return false;
-    this.state = 'chunk-data-end';
+    this.parseState = 'chunk-data-end';
     return true;
   }
 
@@ -392,14 +392,14 @@ export class RequestParser {
     } else {
       return failParser(this, 400, 'chunk data not followed by CRLF');
     }
-    this.state = 'chunk-size';
+    this.parseState = 'chunk-size';
     return true;
   }
 
   /** Trailer fields are checked like header fields (a malformed one means a desynchronised
    *  stream) and then dropped: nothing downstream uses them. */
   private readTrailerLine(): boolean {
-    var line = this.readLine(this.limits.maxHeaderBytes - this.sectionBytes, 431, 'trailer section too large');
+    var line = this.readLine(this.sizeLimits.maxHeaderBytes - this.sectionBytes, 431, 'trailer section too large');
     if (line === null) return false;
     if (line.length === 0) return endRequest(this);
     this.sectionBytes += line.length;
@@ -533,7 +533,7 @@ function isDigits(text: string): boolean {
 }
 
 var parserDefaults: any = RequestParser.prototype;
-parserDefaults.state = 'idle';
+parserDefaults.parseState = 'idle';
 parserDefaults.inputText = '';
 parserDefaults.pos = 0;
 parserDefaults.running = false;
@@ -553,11 +553,11 @@ parserDefaults.discardBody = false;
 
 /** The parser stops for good and reports the status to answer with; returns false (no progress). */
 function failParser(parser: any, status: number, message: string): false {
-  parser.state = 'failed';
+  parser.parseState = 'failed';
   parser.inputText = '';
   parser.pos = 0;
   delete parser.head;
-  parser.events.onError(status, message);
+  parser.eventSink.onError(status, message);
   return false;
 }
 
@@ -569,9 +569,9 @@ function rejectLine(parser: any, status: number, message: string): null {
 
 /** The request is complete: the parser pauses until next(). */
 function endRequest(parser: any): true {
-  parser.state = 'done';
+  parser.parseState = 'done';
   // The request has it now: a parser waiting for the response holds no head.
   delete parser.head;
-  parser.events.onEnd();
+  parser.eventSink.onEnd();
   return true;
 }

@@ -74,7 +74,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
 
   /** The upgrade request while it is kept whole (until OnWebSocketAccepted returns, or always with
    *  KeepRequestHeaders); null once only its target is kept. */
-  private request!: any;
+  private upgradeRequest!: any;
   /** Its raw path and query once the request itself is released (see Request). */
   private requestTarget!: string;
   /** The server (a closed connection no longer points at it). */
@@ -82,7 +82,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
 
   constructor(request: any, private wsConnection: Connection,
               maxRecvMessageLength: number, waitFrameTimeoutSec: number, maxSendQueueBytes: number) {
-    this.request = request;
+    this.upgradeRequest = request;
     this.server = request.server;
     this.maxMessageLength = maxRecvMessageLength;
     if (waitFrameTimeoutSec !== DEFAULT_WAIT_FRAME_TIMEOUT_SEC) this.waitFrameTimeoutSec = waitFrameTimeoutSec;
@@ -108,7 +108,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
    * 20 variables per open WebSocket.
    */
   get Request(): HttpRequest {
-    if (this.request !== null) return this.request;
+    if (this.upgradeRequest !== null) return this.upgradeRequest;
     // Built by the HTTP part, which an idle server has released (the names below come from it).
     if (httpPart(this.server) === null) throw new Error('Not enough free memory to load ' + HTTP_PART);
     var query = this.requestTarget.indexOf('?');
@@ -126,11 +126,11 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
 
   /** Keeps only the request's target from here on (after OnWebSocketAccepted; see Request). */
   releaseRequest(): void {
-    if (this.request === null) return;
+    if (this.upgradeRequest === null) return;
     if (this.phase !== 'closed') holdPart(HTTP_PART, -1);
-    var head = this.request.head;
+    var head = this.upgradeRequest.head;
     this.requestTarget = head.path + (head.query ? '?' + head.query : '');
-    delete (this as any).request;
+    delete (this as any).upgradeRequest;
   }
 
   get WaitFrameTimeoutSec(): number { return this.waitFrameTimeoutSec; }
@@ -218,7 +218,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
 
   onClosed(): void {
     // A request still kept (KeepRequestHeaders) stays readable, but no longer holds the HTTP part.
-    if (this.request !== null) holdPart(HTTP_PART, -1);
+    if (this.upgradeRequest !== null) holdPart(HTTP_PART, -1);
     this.phase = 'closed';
     holdPart(SOCKET_PART, -1);
     var callback = this.OnClosed;
@@ -305,7 +305,7 @@ var socketDefaults: any = WebSocket.prototype;
 socketDefaults.requireMask = true;
 socketDefaults.phase = 'open';
 socketDefaults.reader = null;
-socketDefaults.request = null;
+socketDefaults.upgradeRequest = null;
 socketDefaults.awaitingPong = false;
 socketDefaults.waitFrameTimeoutSec = DEFAULT_WAIT_FRAME_TIMEOUT_SEC;
 socketDefaults.OnTextMessage = null;
