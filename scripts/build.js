@@ -223,7 +223,8 @@ async function bundle(spec, mangleNames, nameCache) {
   const min = await minify(code, {
     ecma: 5,
     // Espruino does not hoist function declarations: keep them where they are.
-    compress: { ecma: 5, passes: 2, hoist_funs: false, hoist_vars: false, reduce_funcs: false },
+    // keep_fargs false: an unused parameter is a variable of its function on a board.
+    compress: { ecma: 5, passes: 2, hoist_funs: false, hoist_vars: false, reduce_funcs: false, keep_fargs: false },
     // One name cache for every bundle: a module bundle uses the core's objects under the same names.
     mangle: { properties: { regex: new RegExp('^(' + mangleNames.join('|') + ')$'), keep_quoted: true, undeclared: true } },
     nameCache,

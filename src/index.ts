@@ -24,7 +24,7 @@ export { freeVariables, variablesForBytes } from './platform/memory';
 export { http, httpPart, HTTP_PART } from './http/part';
 export { serviceUnavailableResponse, SERVER_HEADER } from './http/refusal';
 export { parseQuery, percentDecode, hexValue } from './http/url';
-export { AllowedMethodsForPath, matchRequestRoute, runRoute } from './routing/WebRoute';
+export { AllowedMethodsForPath, matchRequestRoute } from './routing/WebRoute';
 export { filesPart } from './files/part';
 // ...and those the files part (MicroWebSrv2.files) takes from it.
 export { STORAGE_SCHEME, STORAGE_MAX_NAME_BYTES, isStoragePath, storageFacts, addedMimeTypes, addedDefaultPages } from './files/registry';

@@ -19,7 +19,7 @@ import { HttpRequest, decodeRequestPath } from './HttpRequest';
 import { HttpResponse, ResponseSession } from './HttpResponse';
 import { serviceUnavailableResponse } from './refusal';
 import { Connection, ConnectionHandler } from '../transport/Connection';
-import { AllowedMethodsForPath, RouteMatch, matchRequestRoute, runRoute } from '../routing/WebRoute';
+import { AllowedMethodsForPath, RouteMatch, matchRequestRoute } from '../routing/WebRoute';
 import { freeVariables, variablesForBytes } from '../platform/memory';
 import { findString } from '../text/strings';
 import { holdPart } from '../platform/parts';
@@ -315,7 +315,8 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       if (server.runModules(request) || response.HeadersSent || this.phase !== 'handling') return;
       var route = this.route;
       if (route !== null) {
-        runRoute(route, server, request);
+        // [entry, args]; an entry is [method, routePath, handler, name] (WebRoute.ts).
+        route[0][2](server, request, route[1]);
         return;
       }
       var method = request.Method;

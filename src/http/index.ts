@@ -4,7 +4,6 @@
 
 export { HttpSession } from './HttpSession';
 export { HttpRequest, decodeRequestPath } from './HttpRequest';
-export { HttpResponse } from './HttpResponse';
 export { RequestHead } from './RequestParser';
 export { StringSource } from './sources';
 export { formatHttpDate, parseHttpDate } from './httpDate';

@@ -23,7 +23,7 @@ export type RouteArgs = { [name: string]: string | number };
 export type RouteHandler = (microWebSrv2: any, request: any, args?: RouteArgs) => void;
 
 /** [method, routePath, handler, name]. */
-type RouteEntry = [string, string, RouteHandler, string | null];
+export type RouteEntry = [string, string, RouteHandler, string | null];
 const METHOD = 0;
 const PATTERN = 1;
 const HANDLER = 2;
@@ -131,11 +131,6 @@ export function matchRequestRoute(method: string, path: string): RouteMatch | nu
     headFallback = [route, args];
   }
   return headFallback;
-}
-
-/** Runs a matched route's handler. */
-export function runRoute(match: RouteMatch, server: any, request: any): void {
-  match[0][HANDLER](server, request, match[1]);
 }
 
 /** Resolves a route from a method and a path (see matchRequestRoute); null when none matches. */
