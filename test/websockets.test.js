@@ -810,6 +810,26 @@ describe('WebSockets: limits and time-outs', function () {
       }
     });
 
+    it('releases the handshake checks right after an upgrade when memory is short, and reads them again for the next', async () => {
+      const app = await startApp(wsApp());
+      const handshakeLoaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.ws-handshake')");
+      try {
+        const first = await openWs(`ws://127.0.0.1:${app.port}/echo`);
+        assert.strictEqual(handshakeLoaded(), true, 'kept with memory to spare');
+        // Both parts loaded; less free than MemoryReserveVars (256) + twice the handshake's 150.
+        app.ctx.setFreeVars(500);
+        const second = await openWs(`ws://127.0.0.1:${app.port}/echo`);
+        assert.strictEqual(handshakeLoaded(), false, 'released at once');
+        app.ctx.setFreeVars(null);
+        const third = await openWs(`ws://127.0.0.1:${app.port}/echo`);
+        assert.strictEqual(await roundTrip(third, 'third'), 'third');
+        assert.strictEqual(await roundTrip(second, 'second'), 'second');
+        for (const ws of [first, second, third]) ws.close();
+      } finally {
+        await app.close();
+      }
+    });
+
     it('is refused with 503 when memory is short to load it, and loaded again once there is room', async () => {
       const app = await startApp(wsApp({ module: 'lib.partSettings.idleMs = 200;' }));
       const loaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.ws-socket')");

@@ -5,7 +5,8 @@
 // `Upgrade` compared as tokens, version other than 13 -> 426 with `Sec-WebSocket-Version: 13`.
 
 import type { WebSocket } from './WebSocket';
-import { loadPart } from '../../platform/parts';
+import { forgetKept, loadPart } from '../../platform/parts';
+import { freeVariables } from '../../platform/memory';
 import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC, SOCKET_PART } from './defaults';
 
 /** Parts loaded on demand, and what each takes loaded, with margin (measured: docs/MEMORY.md): the
@@ -91,5 +92,9 @@ export class WebSockets {
       }
     }
     if (!this.KeepRequestHeaders) webSocket.releaseRequest();
+    // Nothing keeps the handshake once the WebSocket is open: with memory short, release it now
+    // rather than after partSettings.idleMs (the next upgrade reads it again), as the compiler is.
+    var roomToKeep = reserve + 2 * HANDSHAKE_PART_VARIABLES;
+    if (freeVariables(roomToKeep) < roomToKeep) forgetKept(HANDSHAKE_PART);
   }
 }
