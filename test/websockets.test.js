@@ -810,6 +810,30 @@ describe('WebSockets: limits and time-outs', function () {
       }
     });
 
+    it('keeps each WebSocket\'s own bounds when the module\'s settings change between upgrades', async () => {
+      const app = await startApp(wsApp({ accepted: 'state.sockets = (state.sockets || []).concat([ws]);' }));
+      try {
+        const first = await openWs(`ws://127.0.0.1:${app.port}/echo`);
+        app.ctx.run('wsMod.MaxSendQueueBytes = 100; wsMod.MaxRecvMessageLength = 50;');
+        const second = await openWs(`ws://127.0.0.1:${app.port}/echo`);
+        app.ctx.run('wsMod.MaxSendQueueBytes = null; wsMod.MaxRecvMessageLength = null;');
+        const third = await openWs(`ws://127.0.0.1:${app.port}/echo`);
+        const bounds = JSON.parse(app.ctx.run('JSON.stringify(state.sockets.map(function (w) { return [w.MaxSendQueueBytes, w.MaxRecvMessageLength]; }))'));
+        const defaults = bounds[0];
+        assert.deepStrictEqual(bounds, [defaults, [100, 50], defaults]);
+        assert.notDeepStrictEqual(defaults, [100, 50]);
+        // The second one applies its own receive bound: a 51-byte message closes it with 1009.
+        second.send('x'.repeat(51));
+        assert.strictEqual((await second.closeEvent).code, 1009);
+        assert.strictEqual(await roundTrip(first, 'x'.repeat(51)), 'x'.repeat(51));
+        assert.strictEqual(await roundTrip(third, 'x'.repeat(51)), 'x'.repeat(51));
+        first.close();
+        third.close();
+      } finally {
+        await app.close();
+      }
+    });
+
     it('releases the handshake checks right after an upgrade when memory is short, and reads them again for the next', async () => {
       const app = await startApp(wsApp());
       const handshakeLoaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.ws-handshake')");

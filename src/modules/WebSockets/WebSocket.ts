@@ -65,11 +65,11 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
    * purpose: as a getter computing the default from the server, it made Espruino 2v29 keep every
    * closed WebSocket (about 230 variables each), which a plain property does not.
    */
-  MaxSendQueueBytes: number;
+  MaxSendQueueBytes!: number;
 
   /** FrameReaderOptions, held by the socket itself: a separate options object cost a board 18
    *  variables per open WebSocket. */
-  maxMessageLength: number;
+  maxMessageLength!: number;
   requireMask!: boolean;
 
   /** The upgrade request while it is kept whole (until OnWebSocketAccepted returns, or always with
@@ -84,9 +84,13 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
               maxRecvMessageLength: number, waitFrameTimeoutSec: number, maxSendQueueBytes: number) {
     this.upgradeRequest = request;
     this.server = request.server;
-    this.maxMessageLength = maxRecvMessageLength;
+    // The bounds most WebSockets share (the first one's, set once on the prototype and never
+    // changed) are not stored again by each: a WebSocket owns only bounds that differ.
+    if (socketDefaults.maxMessageLength === undefined) socketDefaults.maxMessageLength = maxRecvMessageLength;
+    if (socketDefaults.MaxSendQueueBytes === undefined) socketDefaults.MaxSendQueueBytes = maxSendQueueBytes;
+    if (maxRecvMessageLength !== this.maxMessageLength) this.maxMessageLength = maxRecvMessageLength;
     if (waitFrameTimeoutSec !== DEFAULT_WAIT_FRAME_TIMEOUT_SEC) this.waitFrameTimeoutSec = waitFrameTimeoutSec;
-    this.MaxSendQueueBytes = maxSendQueueBytes;
+    if (maxSendQueueBytes !== this.MaxSendQueueBytes) this.MaxSendQueueBytes = maxSendQueueBytes;
     wsConnection.handler = this;
     wsConnection.setTimeout(waitFrameTimeoutSec);
     if (wsConnection.closed) {
