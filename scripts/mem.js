@@ -121,12 +121,20 @@ async function settledUsage(repl, timeoutMs) {
   return last;
 }
 
-/** Usage once one request (on a connection of its own, closed after) has loaded the HTTP part. */
+/** Usage once one request (on a connection of its own, closed after) has loaded the HTTP part, and
+ *  how long that request took (`ms`), the part being read from Storage while it waited. */
 async function httpPartLoaded(repl, host, port) {
   const res = await load.flood('http://' + host + ':' + port, 1, { connections: 1, timeLimitMs: 10000 });
   if (res.ok !== 1) throw new Error('the request that loads the HTTP part failed: ' + JSON.stringify(res.statuses));
   await waitNoConnections(repl, 10000);
-  return settledUsage(repl, 3000);
+  const usage = await settledUsage(repl, 3000);
+  return { usage, ms: res.ms };
+}
+
+/** Milliseconds of one request with the HTTP part already loaded (same request as httpPartLoaded). */
+async function warmRequestMs(host, port) {
+  const res = await load.flood('http://' + host + ':' + port, 1, { connections: 1, timeLimitMs: 10000 });
+  return res.ms;
 }
 
 async function warmUp(host, port) {
@@ -294,8 +302,12 @@ async function main() {
     await waitNoConnections(repl, 10000);
     // A request loads the HTTP part, kept while requests come (and partSettings.idleMs after): the
     // per-connection figures are measured with it loaded.
-    const withHttp = await httpPartLoaded(repl, host, o.httpPort);
-    row('HTTP part, loaded by a request', withHttp - idle, 'released again when idle');
+    const loadedBy = await httpPartLoaded(repl, host, o.httpPort);
+    const withHttp = loadedBy.usage;
+    const warmMs = await warmRequestMs(host, o.httpPort);
+    await waitNoConnections(repl, 10000);
+    row('HTTP part, loaded by a request', withHttp - idle, 'released again when idle; that request took ' + loadedBy.ms +
+      ' ms, the same one with the part loaded ' + warmMs + ' ms (new connection each)');
     const ka = await load.openKeepAlive(host, o.httpPort, o.connections, '/api/args/1/name');
     // Settled: right after the last answer, that request and its response are still being sent.
     const withKeepAlive = await settledUsage(repl, 3000);
@@ -306,7 +318,7 @@ async function main() {
     await load.closeAll(ka.sockets);
     await waitNoConnections(repl, 10000);
     await waitPartReleased(repl, 20000);
-    const beforeWs = await httpPartLoaded(repl, host, o.httpPort);
+    const beforeWs = (await httpPartLoaded(repl, host, o.httpPort)).usage;
 
     let sockets = [];
     if (modules.indexOf('MicroWebSrv2.WebSockets') >= 0) {
