@@ -2,9 +2,10 @@
 // `npm run mem -- --espruino $ESPRUINO_BIN`: memory of the server on a real Espruino interpreter, in
 // variables (process.memory().usage after a garbage collection). The bundles, the web files and the
 // demo (as boot code) are written to the interpreter's Storage and loaded from there, as a board
-// does. Printed: the interpreter at rest; after loading the core and each module; after starting
-// the demo; idle after a warm-up; per open keep-alive connection; per open WebSocket; after 10,000
-// requests (which must return to the idle figure); and loading the core from RAM instead of Storage.
+// does. Printed: the interpreter at rest; after loading the core and each module or part; after
+// starting the demo; idle after a warm-up; the HTTP part loaded by a request; per open keep-alive
+// connection; per open WebSocket; both at once; after 10,000 requests (which must return to the idle
+// figure); and each bundle loaded from RAM instead of Storage.
 //
 //   --espruino <bin>    a Linux build of Espruino, started here in a scratch folder
 //   --port <p>          or a board's console (serial device or tcp://host:port), with --http-host
