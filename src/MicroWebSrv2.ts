@@ -5,7 +5,7 @@ import { XAsyncSocketsPool } from './transport/XAsyncSocketsPool';
 import { Connection, ConnectionHandler } from './transport/Connection';
 import { HTTP_PART, httpPart } from './http/part';
 import type { HttpRequest } from './http/HttpRequest';
-import { serviceUnavailableResponse } from './http/refusal';
+import { internalErrorResponse, serviceUnavailableResponse } from './http/refusal';
 import { FileBackend } from './files/FileBackend';
 import { STORAGE_MAX_NAME_BYTES, STORAGE_SCHEME, addDefaultPage, addMimeType, isStoragePath } from './files/registry';
 import { FILES_PART, filesPart } from './files/part';
@@ -311,7 +311,16 @@ export class MicroWebSrv2 {
   /** A connection of this server received data with no session: a request starts, with the HTTP
    *  part (loaded now if it is not); without the memory to load it, 503 and close. */
   openHandler(connection: Connection): ConnectionHandler | null {
-    var part = httpPart(this);
+    var part: any;
+    try {
+      part = httpPart(this);
+    } catch (e) {
+      // Not in Storage (an upload that left it out): every request gets 500 until it is there.
+      this.logException('Loading ' + HTTP_PART + ' (upload it with the core)', e);
+      connection.send(internalErrorResponse());
+      connection.end();
+      return null;
+    }
     if (part !== null) return new part.HttpSession(connection);
     connection.send(serviceUnavailableResponse());
     connection.end();

@@ -35,13 +35,16 @@ describe('status codes', () => {
     assert.strictEqual(reasonPhrase(799), 'Unknown Reason');
   });
 
-  it('gives the core\'s raw 503 (sent without the HTTP part) the page and reason Return(503) sends', () => {
-    const { serviceUnavailableResponse } = require('../build/lib/http/refusal');
-    const raw = serviceUnavailableResponse();
-    const [head, body] = raw.split('\r\n\r\n');
-    assert.strictEqual(head.split('\r\n')[0], 'HTTP/1.1 503 ' + reasonPhrase(503));
-    assert.strictEqual(body, statusPage(503));
-    assert.match(head, new RegExp('\r\nContent-Length: ' + statusPage(503).length + '(\r\n|$)'));
+  it('gives the core\'s raw 503 and 500 (sent without the HTTP part) the pages and reasons Return() sends', () => {
+    const { serviceUnavailableResponse, internalErrorResponse } = require('../build/lib/http/refusal');
+    for (const [code, raw] of [[503, serviceUnavailableResponse()], [500, internalErrorResponse()]]) {
+      const [head, body] = raw.split('\r\n\r\n');
+      assert.strictEqual(head.split('\r\n')[0], 'HTTP/1.1 ' + code + ' ' + reasonPhrase(code));
+      assert.strictEqual(body, statusPage(code));
+      assert.match(head, new RegExp('\r\nContent-Length: ' + statusPage(code).length + '(\r\n|$)'));
+      assert.match(head, /\r\nConnection: close(\r\n|$)/);
+    }
+    assert.match(serviceUnavailableResponse(), /\r\nRetry-After: 1\r\n/);
   });
 
   it('knows which statuses never carry content', () => {

@@ -107,6 +107,18 @@ describe('HTTP part: loaded by the first byte of a request, released when idle',
     await waitFor(() => !sweeping(), 4000, 'the sweep to stop again');
   });
 
+  it('answers 500 while the part is missing from Storage (an upload that left it out), and serves once it is there', async () => {
+    const storage = app.ctx.require('Storage');
+    const code = storage.read(PART);
+    storage.erase(PART);
+    const res = await rawRequest(app.port, 'GET /hello HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.strictEqual(res.status, 500);
+    assert.strictEqual(res.closed, true);
+    assert.ok(app.logs.some((l) => /Loading MicroWebSrv2\.http \(upload it with the core\) failed/.test(l)), app.logs.join('\n'));
+    storage.write(PART, code);
+    assert.deepStrictEqual(await (await fetch(app.url + '/hello?q=3')).json(), { path: '/hello', q: '3' });
+  });
+
   it('answers 503 and closes, loading nothing, when free memory cannot hold it; serves once there is room', async () => {
     // Room for a connection (MemoryReserveVars 256 + 60), not for the part (+1,100).
     app.ctx.setFreeVars(900);
