@@ -136,6 +136,7 @@ describe('PyhtmlTemplate module over HTTP (bundles on the shim)', function () {
 
   describe('the compiler, a part loaded on demand', () => {
     const loaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.pyhtml-compile')");
+    const filesLoaded = () => app.ctx.run("lib.isPartLoaded('MicroWebSrv2.files')");
     const waitReleased = async () => {
       for (let i = 0; i < 150 && loaded(); i++) await new Promise((r) => setTimeout(r, 20));
       assert.strictEqual(loaded(), false, 'compiler still loaded');
@@ -203,10 +204,31 @@ describe('PyhtmlTemplate module over HTTP (bundles on the shim)', function () {
         await res.text();
         assert.strictEqual(loaded(), false);
         assert.ok(app.logs.some((l) => /Not enough free memory to compile the page/.test(l)));
+        // Its memory would have been enough with the files part's: that part was let go to try.
+        assert.strictEqual(filesLoaded(), false, 'the files part is released to make room');
       } finally {
         app.ctx.setFreeVars(null);
       }
       assert.strictEqual(await text('/lowmem.pyhtml'), '<p>2</p>');
+    });
+
+    it('keeps the files part when even its memory would not be enough to compile', async () => {
+      app.ctx.run('lib.partSettings.idleMs = 10000');
+      writePage('lowmem2.pyhtml', '<p>{{ 2 + 2 }}</p>' + 'x'.repeat(1000));
+      await text('/style.css');
+      app.ctx.run("lib.forgetKept('MicroWebSrv2.pyhtml-compile')");
+      // Room to answer (256 + 100), not to compile a 1 KB page (256 + the compiler's 400 + five copies
+      // of the page) even with the files part's 500 given back.
+      app.ctx.setFreeVars(400);
+      try {
+        const res = await get('/lowmem2.pyhtml');
+        assert.strictEqual(res.status, 503);
+        await res.text();
+        assert.strictEqual(filesLoaded(), true);
+      } finally {
+        app.ctx.setFreeVars(null);
+      }
+      assert.strictEqual(await text('/lowmem2.pyhtml'), '<p>4</p>' + 'x'.repeat(1000));
     });
 
     it('answers 503 when a page outgrows the free memory while it renders', async () => {

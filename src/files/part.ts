@@ -5,7 +5,7 @@ import { loadPart } from '../platform/parts';
 export var FILES_PART = 'MicroWebSrv2.files';
 
 /** Variables the part takes while loaded, with margin (measured: docs/MEMORY.md). */
-var FILES_PART_VARIABLES = 500;
+export var FILES_PART_VARIABLES = 500;
 
 /** The part's exports, or null when free memory above the server's MemoryReserveVars cannot hold it. */
 export function filesPart(server: any): any {

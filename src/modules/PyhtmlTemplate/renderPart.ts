@@ -9,6 +9,7 @@ import { utf8Encode } from '../../text/utf8';
 import { htmlEscape } from '../../text/html';
 import { freeVariables, variablesForBytes } from '../../platform/memory';
 import { forgetKept, isPartLoaded, keepWhileUsed, loadPart, takeKept } from '../../platform/parts';
+import { FILES_PART, FILES_PART_VARIABLES } from '../../files/part';
 import type { PyhtmlTemplate } from './index';
 
 /** The compiler, a part loaded on demand (compilerPart.ts). */
@@ -105,9 +106,18 @@ function loadPage(module: PyhtmlTemplate, microWebSrv2: any, physicalPath: strin
   if (cached !== undefined && cached.size === info.size && cached.mtime === info.mtime) return cached.template;
   var needed = (microWebSrv2.MemoryReserveVars || 0) + COMPILE_COPIES * variablesForBytes(info.size) +
     (isPartLoaded(COMPILER_PART) ? 0 : COMPILER_PART_VARIABLES);
-  if (freeVariables(needed) < needed) throw new (MemoryShort as any)('compile the page');
+  // Compiling needs no files part: when only its memory is missing, it is let go below.
+  var filesRoom = isPartLoaded(FILES_PART) ? FILES_PART_VARIABLES : 0;
+  if (freeVariables(needed) + filesRoom < needed) throw new (MemoryShort as any)('compile the page');
   var source = readAll(files.open(physicalPath));
+  files = null;
   if (source === null) return null;
+  if (freeVariables(needed) < needed) {
+    // Released now rather than after partSettings.idleMs (the next file to serve reads it again):
+    // on a 4,095-variable board this is what lets a page of about 1 KB compile at all.
+    forgetKept(FILES_PART);
+    if (freeVariables(needed) < needed) throw new (MemoryShort as any)('compile the page');
+  }
   // Page files are UTF-8: the compiler scans the bytes and decodes only the code it generates.
   var template = templateOf(compiler(microWebSrv2).compilePage(source, { utf8Bytes: true }));
   // Nothing keeps the compiler once the page is compiled: with memory short, release it now
