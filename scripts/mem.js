@@ -339,8 +339,12 @@ async function main() {
       }
       const withWs = await settledUsage(repl, 3000);
       const more = Math.max(sockets.length - 1, 1);
-      row('per open WebSocket', Math.round((withWs - withFirst) / more), (sockets.length - 1) + ' more open: ' + (withWs - withFirst) + ' vars; ' +
-        sockets.length + ' open in all: ' + (withWs - beforeWs) + ' vars' + (refused ? '; ' + refused : ''));
+      const perWs = Math.round((withWs - withFirst) / more);
+      // A WebSocket is the connection it upgraded plus the WebSocket object: the split, by the
+      // keep-alive figure above.
+      row('per open WebSocket', perWs, (sockets.length - 1) + ' more open: ' + (withWs - withFirst) + ' vars; ' +
+        sockets.length + ' open in all: ' + (withWs - beforeWs) + ' vars; the connection ' + perConn + ', the WebSocket ' + (perWs - perConn) +
+        (refused ? '; ' + refused : ''));
       const wsTree = await repl.evaluate(probe.connectionTreeExpression(0));
       if (wsTree) figures.webSocketTree = wsTree;
     } else {
