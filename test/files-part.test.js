@@ -6,15 +6,7 @@
 const assert = require('assert');
 const { startFilesApp, filesApp } = require('./helpers/files');
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(predicate, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what);
-    await sleep(20);
-  }
-}
+const { waitFor } = require('./helpers/wait');
 
 for (const rootPath of ['www', 'storage:w/']) {
   describe(`files part: loaded on demand, released when idle (RootPath '${rootPath}')`, function () {

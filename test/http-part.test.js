@@ -12,15 +12,7 @@ const { startApp, standardApp } = require('./helpers/app');
 const { rawRequest } = require('./helpers/raw');
 
 const PART = 'MicroWebSrv2.http';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(predicate, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what);
-    await sleep(20);
-  }
-}
+const { sleep, waitFor } = require('./helpers/wait');
 
 const ROUTES = `
   lib.partSettings.idleMs = 300;

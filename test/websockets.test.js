@@ -95,17 +95,7 @@ function state(app) {
   return JSON.parse(app.ctx.run('JSON.stringify(state)'));
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(predicate, timeoutMs = 3000, what = 'condition') {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await predicate();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what);
-    await sleep(20);
-  }
-}
+const { sleep, waitFor } = require('./helpers/wait');
 
 // ---- `ws` client helpers ----
 
