@@ -8,7 +8,7 @@ import { findString } from '../text/strings';
 import { hexValue } from './url';
 
 /** Limits, each enforced as bytes arrive. The server derives them from its configuration
- *  (MicroWebSrv2.parserLimits: BufferSlotSize, twice that, 100, MaxRequestContentLength). */
+ *  (parserLimits in HttpSession.ts: BufferSlotSize, twice that, 100, MaxRequestContentLength). */
 export interface RequestParserLimits {
   /** Bytes of the request line, line ending excluded; longer -> 414. Also bounds a chunk-size line (-> 400). */
   maxRequestLineLength: number;
