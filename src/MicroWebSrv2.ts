@@ -311,20 +311,22 @@ export class MicroWebSrv2 {
   /** A connection of this server received data with no session: a request starts, with the HTTP
    *  part (loaded now if it is not); without the memory to load it, 503 and close. */
   openHandler(connection: Connection): ConnectionHandler | null {
-    var part: any;
+    var part: any = null;
+    var missing: any = null;
     try {
       part = httpPart(this);
     } catch (e) {
-      // Not in Storage (an upload that left it out): every request gets 500 until it is there.
-      this.logException('Loading ' + HTTP_PART + ' (upload it with the core)', e);
-      connection.send(internalErrorResponse());
-      connection.end();
-      return null;
+      missing = e;
     }
     if (part !== null) return new part.HttpSession(connection);
-    connection.send(serviceUnavailableResponse());
+    if (missing !== null) {
+      // Not in Storage (an upload that left it out): every request gets 500 until it is there.
+      this.logException('Loading ' + HTTP_PART + ' (upload it with the core)', missing);
+    } else {
+      this.Log('Request refused: no memory to load ' + HTTP_PART + ' (' + freeVariables(Infinity) + ' variables free)', MicroWebSrv2.WARNING);
+    }
+    connection.send(missing !== null ? internalErrorResponse() : serviceUnavailableResponse());
     connection.end();
-    this.Log('Request refused: no memory to load ' + HTTP_PART + ' (' + freeVariables(Infinity) + ' variables free)', MicroWebSrv2.WARNING);
     return null;
   }
 

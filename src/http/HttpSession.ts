@@ -14,7 +14,7 @@
 // pipelined input waits in its parser); an idle keep-alive connection has none (the server opens one
 // when data arrives, see Connection's openHandler).
 
-import { RequestHead, RequestParser, RequestParserEvents } from './RequestParser';
+import { RequestHead, RequestParser, RequestParserEvents, RequestParserLimits } from './RequestParser';
 import { HttpRequest, decodeRequestPath } from './HttpRequest';
 import { HttpResponse, ResponseSession } from './HttpResponse';
 import { serviceUnavailableResponse } from './refusal';
@@ -25,7 +25,6 @@ import { findString } from '../text/strings';
 import { holdPart } from '../platform/parts';
 import { HTTP_PART } from './part';
 import { filesPart } from '../files/part';
-import { RequestParserLimits } from './RequestParser';
 
 type Phase = 'idle' | 'receiving' | 'handling' | 'sending' | 'closing' | 'upgraded';
 

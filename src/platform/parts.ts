@@ -75,25 +75,28 @@ export function takeKept(name: string): any {
   return part.exports;
 }
 
+/** Lets go of what is kept under `name` now, emptying its mirror (see loadPart): a name left in the
+ *  mirror would keep the whole part alive. */
 export function forgetKept(name: string): void {
+  var part = loadedParts[name];
+  if (!part) return;
+  var mirror = part.mirror;
+  if (mirror) {
+    // Names first, deleted after: Espruino's for-in loses its place when the property it stands on
+    // is deleted (measured: only the first of a part's names left the mirror).
+    var keys = Object.keys(mirror);
+    for (var k = 0; k < keys.length; k++) delete mirror[keys[k]];
+  }
   delete loadedParts[name];
 }
 
 /** Releases the parts unused for partSettings.idleMs (from the pool's sweep). */
 export function releaseIdleParts(now: number): void {
-  // Names first, deleted after: Espruino's for-in loses its place when the property it stands on
-  // is deleted (measured: only the first of a part's names left the mirror, which kept the whole
-  // part in memory).
+  // Names first (see forgetKept for why for-in cannot delete as it goes).
   var names = Object.keys(loadedParts);
   for (var i = 0; i < names.length; i++) {
     var part = loadedParts[names[i]];
-    if (part.holds || now - part.usedAt < partSettings.idleMs) continue;
-    var mirror = part.mirror;
-    if (mirror) {
-      var keys = Object.keys(mirror);
-      for (var k = 0; k < keys.length; k++) delete mirror[keys[k]];
-    }
-    delete loadedParts[names[i]];
+    if (!part.holds && now - part.usedAt >= partSettings.idleMs) forgetKept(names[i]);
   }
 }
 
