@@ -15,6 +15,23 @@ describe('HTTP dates', () => {
     assert.strictEqual(formatHttpDate(0), 'Thu, 01 Jan 1970 00:00:00 GMT');
   });
 
+  it('formats as Node\'s toUTCString does (padded), for any date from 1900 to 2200', () => {
+    fc.assert(fc.property(fc.integer({ min: -2208988800000, max: 7258118400000 }), (ms) => {
+      assert.strictEqual(formatHttpDate(ms), new Date(ms).toUTCString());
+    }));
+  });
+
+  it('uses no Date getter (the 2v29 release has no getUTC*; local ones follow E.setTimeZone)', () => {
+    const getters = Object.getOwnPropertyNames(Date.prototype).filter((name) => /^get/.test(name) && name !== 'getTime');
+    const saved = getters.map((name) => Date.prototype[name]);
+    getters.forEach((name) => { Date.prototype[name] = () => { throw new Error(name + ' called'); }; });
+    try {
+      assert.strictEqual(formatHttpDate(784111777000), 'Sun, 06 Nov 1994 08:49:37 GMT');
+    } finally {
+      getters.forEach((name, i) => { Date.prototype[name] = saved[i]; });
+    }
+  });
+
   it('parses what it formats, for any date from 1970 to 2200', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 7258118400 }), (seconds) => {
       return parseHttpDate(formatHttpDate(seconds * 1000)) === seconds * 1000;
