@@ -128,6 +128,22 @@ describe('HTTP part: loaded by the first byte of a request, released when idle',
   });
 });
 
+describe('HTTP part on a resizable build (Linux default, Raspberry Pi)', function () {
+  let app;
+  afterEach(async () => { if (app) await app.close(); });
+
+  it('serves with little free memory: such a build grows its variables instead of running out', async () => {
+    // A resizable build reports `total` in blocks of 4,096 and a small `free` that grows on demand.
+    app = await startApp(standardApp(ROUTES), { variables: 8192 });
+    app.ctx.setFreeVars(900);
+    for (let i = 0; i < 5; i++) {
+      const res = await rawRequest(app.port, 'GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      assert.strictEqual(res.status, 200, app.logs.join('\n'));
+    }
+    assert.ok(!app.logs.some((l) => /refused/.test(l)), app.logs.join('\n'));
+  });
+});
+
 describe('HTTP part and open WebSockets', function () {
   let app;
   const loaded = () => app.ctx.run(`lib.isPartLoaded('${PART}')`);
