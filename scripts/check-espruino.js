@@ -4,11 +4,12 @@
 //   node scripts/check-espruino.js            checks every bundle dist/*.js
 //   node scripts/check-espruino.js a.js b.js  checks those files
 // Prints `file:line:col rule — explanation` per problem and exits 1 when there is any, otherwise
-// prints one summary line and exits 0.
+// prints one summary line and exits 0. The files are checked as one program (as the bundles run
+// together on the board): a method one of them defines is nobody's missing built-in.
 
 const fs = require('fs');
 const path = require('path');
-const { checkSource, formatProblem } = require('./lib/espruino-compat');
+const { checkSource, definedMemberNames, formatProblem } = require('./lib/espruino-compat');
 
 const DIST_DIR = path.join(__dirname, '..', 'dist');
 
@@ -29,17 +30,23 @@ function main(args) {
     return 1;
   }
   let problemCount = 0;
-  files.forEach((file) => {
+  const sources = files.map((file) => {
     const shown = path.relative(process.cwd(), file) || file;
-    let code;
     try {
-      code = fs.readFileSync(file, 'utf8');
+      return { shown, code: fs.readFileSync(file, 'utf8') };
     } catch (err) {
       problemCount += 1;
       console.error(`${shown}:1:1 unreadable — ${err.message}`);
-      return;
+      return { shown, code: null };
     }
-    checkSource(code, shown).forEach((problem) => {
+  });
+  const definedElsewhere = new Set();
+  sources.forEach(({ code }) => {
+    if (code !== null) definedMemberNames(code).forEach((name) => definedElsewhere.add(name));
+  });
+  sources.forEach(({ shown, code }) => {
+    if (code === null) return;
+    checkSource(code, shown, { definedElsewhere }).forEach((problem) => {
       problemCount += 1;
       console.error(formatProblem(shown, problem));
     });

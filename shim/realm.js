@@ -3,7 +3,7 @@
 // what Espruino 2v29 offers, with the few built-ins whose behaviour differs patched to Espruino's.
 // Deleting from the context's intrinsics does not touch Node's own (each realm has its own copies).
 const vm = require('node:vm');
-const { REMOVED_GLOBALS, KEPT_PROPERTIES, ALWAYS_KEPT, ERROR_CLASSES } = require('./espruino-builtins');
+const { KEPT_PROPERTIES, ALWAYS_KEPT, RELEASE_GLOBALS } = require('./espruino-builtins');
 const { stringToBytes } = require('./binary');
 
 /**
@@ -118,9 +118,11 @@ function createRealm() {
   for (const path of Object.keys(KEPT_PROPERTIES)) {
     pruneOwnProperties(builtInByPath(intrinsics, typedArray, path), KEPT_PROPERTIES[path]);
   }
-  for (const name of REMOVED_GLOBALS) Reflect.deleteProperty(global, name);
+  // Every global the release lacks goes (Map, Symbol, RangeError, ...; 'undefined' cannot), and
+  // console too: the shim brings Espruino's.
+  const releaseGlobals = new Set(RELEASE_GLOBALS);
   for (const name of Object.getOwnPropertyNames(global)) {
-    if (/Error$/.test(name) && !ERROR_CLASSES.includes(name)) Reflect.deleteProperty(global, name);
+    if (name === 'console' || !releaseGlobals.has(name)) Reflect.deleteProperty(global, name);
   }
 
   define(global, 'encodeURIComponent', espruinoEncodeURIComponent);

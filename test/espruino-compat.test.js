@@ -149,26 +149,117 @@ describe('espruino-compat checkSource', () => {
     it('accepts x.Map and { Map: 1 } (property names, not globals)', () => assertAccepted('var y = x.Map; var o = { Map: 1 };'));
     it('accepts typeof Symbol feature detection', () => assertAccepted('var hasSymbol = typeof Symbol === "function";'));
 
-    it('rejects missing statics: Object.freeze, Array.from, Number.isInteger, Date.UTC, Math.trunc', () => {
-      ['Object.freeze(o);', 'Array.from(a);', 'Number.isInteger(n);', 'Date.UTC(2020, 0);', 'Math.trunc(n);',
-        'var e = Number.EPSILON;', 'var m = Number.MAX_SAFE_INTEGER;', 'process.nextTick(f);', 'Uint8Array.from(a);']
-        .forEach((code) => assertRejected(code, 'missing-builtin'));
-    });
-
-    it('accepts statics the table shows working: Math.sign, Object.keys, Object.create(proto)', () => {
-      assertAccepted('Math.sign(n); Object.keys(o); Object.create(p); Math.floor(n); String.fromCharCode(65);');
-    });
-
     it('rejects Object.create with a properties argument', () => assertRejected('Object.create(p, { a: { value: 1 } });', 'missing-builtin'));
+  });
 
-    it('rejects methods the table shows undefined: trimStart, codePointAt, localeCompare, flatMap, at', () => {
-      ['s.trimStart();', 's.trimEnd();', 's.codePointAt(0);', 's.normalize();', 'a.localeCompare(b);',
-        'a.flat();', 'a.flatMap(f);', 'a.findLast(f);', 'a.at(-1);', 'a.keys();']
-        .forEach((code) => assertRejected(code, 'missing-builtin'));
+  describe('release-api', () => {
+    it('reads the 2v29 release\'s declarations: Date has getTimezoneOffset and no getUTC*, Object no freeze', () => {
+      const api = require('../scripts/lib/espruino-2v29-api.json');
+      assert.strictEqual(api.tag, 'RELEASE_2V29');
+      const dateMembers = Object.keys(api.classes.Date.prototype);
+      assert.ok(dateMembers.indexOf('getTimezoneOffset') >= 0 && dateMembers.indexOf('getTime') >= 0);
+      assert.deepStrictEqual(dateMembers.filter((name) => /UTC/.test(name)), ['toUTCString']);
+      assert.ok(!Object.prototype.hasOwnProperty.call(api.classes.Object.statics, 'freeze'));
+      assert.deepStrictEqual(Object.keys(api.classes.Storage.statics).filter((n) => /^read/.test(n)),
+        ['read', 'readArrayBuffer', 'readJSON']);
     });
 
-    it('accepts methods the table shows working: padStart, repeat, trim, includes, startsWith', () => {
-      assertAccepted('s.padStart(3, "0"); s.repeat(2); s.trim(); s.includes("a"); s.startsWith("a"); Object.keys(o);');
+    const messagesOf = (code, options) => checkSource(code, 'snippet.js', options)
+      .filter((p) => p.rule === 'release-api').map((p) => p.message);
+
+    it('rejects a getUTCHours call, naming the member (the release has no getUTC*)', () => {
+      const [message] = messagesOf('var d = new Date(t);\nvar h = d.getUTCHours();');
+      assert.match(message, /^\.getUTCHours\(\): Date#getUTCHours is not in the Espruino 2v29 release/);
+      assert.deepStrictEqual(checkSource('x.when.getUTCHours();', 'snippet.js').map((p) => [p.rule, p.line, p.column]),
+        [['release-api', 1, 8]]);
+    });
+
+    it('rejects every Date#getUTC* and setUTC* call, and a read on new Date()', () => {
+      ['getUTCDate', 'getUTCDay', 'getUTCFullYear', 'getUTCMinutes', 'getUTCMonth', 'getUTCSeconds',
+        'getUTCMilliseconds', 'setUTCHours'].forEach((name) => assertRejected(`d.${name}();`, 'release-api'));
+      assert.deepStrictEqual(messagesOf('var f = new Date().getUTCHours;').map((m) => m.split(' ')[0]), ['Date#getUTCHours']);
+    });
+
+    it('accepts the Date members the release has', () => {
+      assertAccepted('var d = new Date(); d.getTime(); d.getHours(); d.getTimezoneOffset(); d.toISOString(); ' +
+        'new Date(0).toUTCString(); Date.now(); Date.parse(s);');
+    });
+
+    it('rejects Date.UTC and Object.freeze, naming the static', () => {
+      assert.match(messagesOf('var t = Date.UTC(2024, 0, 1);')[0], /^Date\.UTC is not in the Espruino 2v29 release \(table #133/);
+      assert.match(messagesOf('Object.freeze(o);')[0], /^Object\.freeze is not in the Espruino 2v29 release \(table #10\)/);
+    });
+
+    it('rejects other statics the release lacks: Array.from, Number.isInteger, Math.trunc, Uint8Array.from, ...', () => {
+      ['Array.from(a);', 'Array.of(1);', 'Number.isInteger(n);', 'Math.trunc(n);', 'var e = Number.EPSILON;',
+        'var m = Number.MAX_SAFE_INTEGER;', 'process.nextTick(f);', 'Uint8Array.from(a);', 'ArrayBuffer.isView(b);',
+        'Promise.race(ps);', 'console.table(rows);', 'Object.is(a, b);']
+        .forEach((code) => assertRejected(code, 'release-api'));
+    });
+
+    it('accepts statics the release has, and Object\'s methods on a class object', () => {
+      assertAccepted('Math.sign(n); Object.keys(o); Object.create(p); Math.floor(n); String.fromCharCode(65); ' +
+        'Array.isArray(a); JSON.stringify(o); Promise.all(ps); E.on("init", f); E.toJS(1); process.memory(); ' +
+        'console.log(1); Object.prototype.hasOwnProperty.call(o, "k"); Date.call(null);');
+    });
+
+    it('rejects methods no class of the release has: trimStart, codePointAt, localeCompare, flatMap, at, keys', () => {
+      ['s.trimStart();', 's.trimEnd();', 's.codePointAt(0);', 's.normalize();', 'a.localeCompare(b);',
+        'a.flat();', 'a.flatMap(f);', 'a.findLast(f);', 'a.at(-1);', 'a.keys();', 'a.values();', 'o.isPrototypeOf(p);',
+        'n.toPrecision(2);', 'p.finally(f);']
+        .forEach((code) => assertRejected(code, 'release-api'));
+    });
+
+    it('rejects Node-only members on sockets, emitters and buffers', () => {
+      ['socket.setNoDelay(true);', 'socket.destroy();', 'emitter.once("x", f);', 'b.readUInt16BE(0);']
+        .forEach((code) => assertRejected(code, 'release-api'));
+    });
+
+    it('accepts methods the release has, whatever the receiver', () => {
+      assertAccepted('s.padStart(3, "0"); s.repeat(2); s.trim(); s.includes("a"); s.startsWith("a"); a.indexOf(x); ' +
+        'n.toFixed(2); sock.write(d); sock.end(); sock.on("data", f); e.removeAllListeners("x"); f.bind(o); s.split(":");');
+    });
+
+    it('accepts a method with a standard name that the file defines itself', () => {
+      assertAccepted('Conn.prototype.destroy = function () {}; c.destroy();');
+      assertAccepted('var o = { at: function (i) { return i; } }; o.at(1);');
+    });
+
+    it('accepts a method that code loaded with the file defines (definedElsewhere)', () => {
+      assert.deepStrictEqual(messagesOf('c.destroy();', { definedElsewhere: new Set(['destroy']) }), []);
+      assert.deepStrictEqual(messagesOf('c.destroy();').length, 1);
+    });
+
+    it('accepts an unknown method no built-in has', () => assertAccepted('a.frobnicate(); a.getUTCHoursOfDay();'));
+
+    it('accepts feature detection: typeof anywhere in the file, or the member in the guarding test', () => {
+      assertAccepted('var ok = typeof d.getUTCHours === "function";\nfunction h(d) { return d.getUTCHours(); }');
+      assertAccepted('var h = d.getUTCHours ? d.getUTCHours() : 0; if (Date.UTC) { t = Date.UTC(2020, 0); }');
+      assertAccepted('var s = x.trimStart && x.trimStart();');
+      assertAccepted('var t = typeof Date.UTC === "function";');
+    });
+
+    it('still rejects a use whose guard tests something else', () => {
+      assertRejected('if (ready) d.getUTCHours();', 'release-api');
+    });
+
+    it('accepts a shadowed global class and assignments of new members', () => {
+      assertAccepted('function f(Date) { return Date.UTC(1); }');
+      assertAccepted('E.myHandler = function () {}; x.getUTCHours = 1;');
+    });
+
+    it('checks members of require("lib") for the release\'s libraries', () => {
+      assert.deepStrictEqual(messagesOf('var S = require("Storage");\nS.read("a"); S.readFile("b");'),
+        ['require("Storage").readFile is not in the Espruino 2v29 release']);
+      assertRejected('require("tls").createServer(o, f);', 'release-api');
+      assertAccepted('require("net").createServer(f); require("fs").readFileSync(p); require("Storage").list();');
+      assertAccepted('require("MyModule").anything();');
+    });
+
+    it('rejects standard globals the release lacks that no other rule names: RangeError, URIError', () => {
+      assert.match(messagesOf('throw new RangeError("x");')[0], /^RangeError is not in the Espruino 2v29 release/);
+      assertRejected('var e = new URIError("x");', 'release-api');
+      assertAccepted('if (typeof RangeError !== "undefined") {} var e = new TypeError("x"); var i = new InternalError("y");');
     });
   });
 
@@ -504,6 +595,7 @@ describe('check-espruino CLI', () => {
     fs.mkdirSync(path.join(root, 'dist'));
     fs.copyFileSync(CLI, path.join(root, 'scripts', 'check-espruino.js'));
     fs.copyFileSync(require.resolve('../scripts/lib/espruino-compat'), path.join(root, 'scripts', 'lib', 'espruino-compat.js'));
+    fs.copyFileSync(require.resolve('../scripts/lib/espruino-2v29-api.json'), path.join(root, 'scripts', 'lib', 'espruino-2v29-api.json'));
     fs.writeFileSync(path.join(root, 'dist', 'server.js'), 'var a = 1;\n');
     fs.writeFileSync(path.join(root, 'dist', 'server.min.js'), 'var b = 2;\n');
     fs.writeFileSync(path.join(root, 'dist', 'server.d.ts'), 'export declare const a: Map<string, number>;\n');
@@ -517,6 +609,15 @@ describe('check-espruino CLI', () => {
     const dirty = spawnSync(process.execPath, [path.join(root, 'scripts', 'check-espruino.js')], { cwd: root, env, encoding: 'utf8' });
     assert.strictEqual(dirty.status, 1);
     assert.match(dirty.stderr, /^dist[\\/]server\.min\.js:1:13 missing-builtin — Map/m);
+  });
+
+  it('checks the files as one program: a method one defines is allowed in the others', () => {
+    fs.writeFileSync(path.join(dir, 'core.js'), 'Conn.prototype.destroy = function () {};\n');
+    fs.writeFileSync(path.join(dir, 'part.js'), 'function drop(c) { c.destroy(); }\n');
+    assert.strictEqual(run(['core.js', 'part.js']).status, 0);
+    const alone = run(['part.js']);
+    assert.strictEqual(alone.status, 1);
+    assert.match(alone.stderr, /^part\.js:1:22 release-api — \.destroy\(\): net\.Socket#destroy is not in the Espruino 2v29 release/m);
   });
 
   it('exits 1 for a file that does not parse as ES5', () => {
