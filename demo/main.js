@@ -126,12 +126,16 @@ function onWebSocketChatTextMsg(webSocket, msg) {
 
 function onWebSocketChatClosed(webSocket) {
   var index = chatSockets.indexOf(webSocket);
-  if (index >= 0) chatSockets.splice(index, 1);
+  if (index >= 0) {
+    chatSockets.splice(index, 1);
+    broadcastChat('<' + addressOf(webSocket) + ' HAS LEFT THE CHAT>');
+  }
 }
 
 function wsJoinChat(webSocket) {
   webSocket.OnTextMessage = onWebSocketChatTextMsg;
   webSocket.OnClosed = onWebSocketChatClosed;
+  broadcastChat('<' + addressOf(webSocket) + ' HAS JOINED THE CHAT>');
   chatSockets.push(webSocket);
   webSocket.SendTextMessage('<WELCOME ' + addressOf(webSocket) + '>');
 }

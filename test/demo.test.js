@@ -4,7 +4,20 @@
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
+const WebSocket = require('ws');
 const { startDemo } = require('./helpers/demo');
+const { waitFor } = require('./helpers/wait');
+
+function openWs(url, options) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, options);
+    ws.received = [];
+    ws.on('message', (data) => ws.received.push(data.toString('utf8')));
+    ws.closed = new Promise((r) => ws.on('close', r));
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
 
 describe('demo app (npm start)', function () {
   this.timeout(15000);
@@ -76,6 +89,42 @@ describe('demo app (npm start)', function () {
     const res = await fetch(demo.url + '/nowhere', { redirect: 'manual' });
     assert.strictEqual(res.status, 307);
     assert.strictEqual(res.headers.get('location'), '/');
+  });
+
+  it('runs the original chat: welcome, joined, messages to all, left', async () => {
+    const url = `ws://127.0.0.1:${demo.port}/wschat`;
+    const alice = await openWs(url);
+    await waitFor(() => alice.received.length >= 1, 3000, 'the welcome');
+    const aliceAddress = `127.0.0.1:${alice._socket.localPort}`;
+    assert.deepStrictEqual(alice.received, [`<WELCOME ${aliceAddress}>`]);
+    const bob = await openWs(url);
+    const bobAddress = `127.0.0.1:${bob._socket.localPort}`;
+    await waitFor(() => alice.received.length >= 2 && bob.received.length >= 1, 3000, 'the join');
+    assert.strictEqual(alice.received[1], `<${bobAddress} HAS JOINED THE CHAT>`);
+    assert.deepStrictEqual(bob.received, [`<WELCOME ${bobAddress}>`], 'no joined line for oneself');
+    bob.send('hi all');
+    await waitFor(() => alice.received.length >= 3 && bob.received.length >= 2, 3000, 'the broadcast');
+    assert.strictEqual(alice.received[2], `<${bobAddress}> hi all`);
+    assert.strictEqual(bob.received[1], `<${bobAddress}> hi all`);
+    bob.close();
+    await bob.closed;
+    await waitFor(() => alice.received.length >= 4, 3000, 'the leave');
+    assert.strictEqual(alice.received[3], `<${bobAddress} HAS LEFT THE CHAT>`);
+    alice.close();
+    await alice.closed;
+  });
+
+  it('echoes on other paths and logs each accepted WebSocket as the original prints it', async () => {
+    const ws = await openWs(`ws://127.0.0.1:${demo.port}/echo`, { origin: 'http://demo.test' });
+    ws.send('ping?');
+    await waitFor(() => ws.received.length >= 1, 3000, 'the echo');
+    assert.deepStrictEqual(ws.received, ['Received "ping?"']);
+    const at = demo.logs.lastIndexOf('Example WebSocket accepted:');
+    assert.deepStrictEqual(demo.logs.slice(at + 1, at + 4), [
+      `   - User   : 127.0.0.1:${ws._socket.localPort}`, '   - Path   : /echo', '   - Origin : http://demo.test',
+    ]);
+    ws.close();
+    await ws.closed;
   });
 
   describe('the template page www/test.pyhtml (the original\'s, in JavaScript)', () => {
