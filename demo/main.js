@@ -20,8 +20,8 @@ WebRoute(GET, '/test-redir', function (microWebSrv2, request) {
   request.Response.ReturnRedirect('/test.pdf');
 });
 
-// The original's two pages, byte for byte (its Python source indents them by four spaces); the values
-// it inserts are HTML-escaped (the original leaves the address as it is).
+// The original's two pages, byte for byte (its Python strings keep their four-space indent). The names
+// are HTML-escaped as the original does; the address too, which the original inserts as it is.
 function postPage(title, body) {
   return '    <!DOCTYPE html>\n' +
     '    <html>\n' +
@@ -57,7 +57,7 @@ WebRoute(POST, '/test-post', 'TestPost2/2', function (microWebSrv2, request) {
     MicroWebSrv2.HTMLEscape(data.lastname) + ' :)<br />\n'));
 });
 
-// ---- Additions to the original's routes (scripts/mem.js and its request mix use them) ----
+// ---- Additions to the original's routes (npm run mem's request mix uses /api/args) ----
 
 // A JSON API route with arguments: all-digit values arrive as integers.
 WebRoute(GET, '/api/args/<id>/<name>', 'apiArgs', function (microWebSrv2, request, args) {
