@@ -1,5 +1,6 @@
-// The demo app: the original MicroWebSrv2 main.py, ported. The same file runs on a board (uploaded as
-// its boot code) and on the Node shim (`npm start`). Plain ES5, as Espruino runs it.
+// The demo app: the original MicroWebSrv2 main.py, ported (its routes, pages, WebSocket handlers and
+// settings), plus two JSON routes marked below. The same file runs on a board (uploaded as its boot
+// code) and on the Node shim (`npm start`). Plain ES5, as Espruino runs it.
 //
 // Settings come from a global DEMO_CONFIG when the loader defines one (npm start sets the port,
 // npm run upload the board's settings):
@@ -19,18 +20,30 @@ WebRoute(GET, '/test-redir', function (microWebSrv2, request) {
   request.Response.ReturnRedirect('/test.pdf');
 });
 
+// The original's two pages, byte for byte (its Python strings keep their four-space indent). The names
+// are HTML-escaped as the original does; the address too, which the original inserts as it is.
+function postPage(title, body) {
+  return '    <!DOCTYPE html>\n' +
+    '    <html>\n' +
+    '        <head>\n' +
+    '            <title>' + title + '</title>\n' +
+    '        </head>\n' +
+    '        <body>\n' +
+    '            <h2>MicroWebSrv2 - ' + title + '</h2>\n' +
+    body +
+    '        </body>\n' +
+    '    </html>\n' +
+    '    ';
+}
+
 WebRoute(GET, '/test-post', 'TestPost1/2', function (microWebSrv2, request) {
-  var address = request.UserAddress[0] || 'unknown';
-  request.Response.ReturnOk(
-    '<!DOCTYPE html><html><head><title>POST 1/2</title>' +
-    '<link rel="stylesheet" href="/style.css"></head><body>' +
-    '<h2>MicroWebSrv2 - POST 1/2</h2>' +
-    'User address: ' + MicroWebSrv2.HTMLEscape(address) + '<br />' +
-    '<form action="/test-post" method="post">' +
-    'First name: <input type="text" name="firstname"><br />' +
-    'Last name: <input type="text" name="lastname"><br />' +
-    '<input type="submit" value="OK">' +
-    '</form></body></html>');
+  request.Response.ReturnOk(postPage('POST 1/2',
+    '            User address: ' + MicroWebSrv2.HTMLEscape(request.UserAddress[0]) + '<br />\n' +
+    '            <form action="/test-post" method="post">\n' +
+    '                First name: <input type="text" name="firstname"><br />\n' +
+    '                Last name:  <input type="text" name="lastname"><br />\n' +
+    '                <input type="submit" value="OK">\n' +
+    '            </form>\n'));
 });
 
 WebRoute(POST, '/test-post', 'TestPost2/2', function (microWebSrv2, request) {
@@ -39,15 +52,12 @@ WebRoute(POST, '/test-post', 'TestPost2/2', function (microWebSrv2, request) {
     request.Response.ReturnBadRequest();
     return;
   }
-  request.Response.ReturnOk(
-    '<!DOCTYPE html><html><head><title>POST 2/2</title>' +
-    '<link rel="stylesheet" href="/style.css"></head><body>' +
-    '<h2>MicroWebSrv2 - POST 2/2</h2>' +
-    'You have posted:<br />' +
-    'First name: ' + MicroWebSrv2.HTMLEscape(data.firstname) + '<br />' +
-    'Last name: ' + MicroWebSrv2.HTMLEscape(data.lastname) + '<br />' +
-    '</body></html>');
+  request.Response.ReturnOk(postPage('POST 2/2',
+    '            Hello ' + MicroWebSrv2.HTMLEscape(data.firstname) + ' ' +
+    MicroWebSrv2.HTMLEscape(data.lastname) + ' :)<br />\n'));
 });
+
+// ---- Additions to the original's routes (npm run mem's request mix uses /api/args) ----
 
 // A JSON API route with arguments: all-digit values arrive as integers.
 WebRoute(GET, '/api/args/<id>/<name>', 'apiArgs', function (microWebSrv2, request, args) {
@@ -89,6 +99,8 @@ function broadcastChat(text) {
   for (var i = 0; i < chatSockets.length; i++) chatSockets[i].SendTextMessage(text);
 }
 
+// `ip:port`, as the original prints it; Espruino's Linux sockets do not tell the client's address
+// (UserAddress is ['', 0]), and a chat of ':0' users would read badly.
 function addressOf(webSocket) {
   var address = webSocket.Request.UserAddress;
   return address[0] ? address[0] + ':' + address[1] : 'guest';
@@ -99,6 +111,7 @@ function onWebSocketTextMsg(webSocket, msg) {
   webSocket.SendTextMessage('Received "' + msg + '"');
 }
 
+// The original prints the memoryview itself, which says nothing of its content: its length here.
 function onWebSocketBinaryMsg(webSocket, msg) {
   console.log('WebSocket binary message: ' + msg.length + ' bytes');
 }
@@ -113,25 +126,36 @@ function onWebSocketChatTextMsg(webSocket, msg) {
 
 function onWebSocketChatClosed(webSocket) {
   var index = chatSockets.indexOf(webSocket);
-  if (index >= 0) chatSockets.splice(index, 1);
+  if (index >= 0) {
+    chatSockets.splice(index, 1);
+    broadcastChat('<' + addressOf(webSocket) + ' HAS LEFT THE CHAT>');
+  }
+}
+
+function wsJoinChat(webSocket) {
+  webSocket.OnTextMessage = onWebSocketChatTextMsg;
+  webSocket.OnClosed = onWebSocketChatClosed;
+  broadcastChat('<' + addressOf(webSocket) + ' HAS JOINED THE CHAT>');
+  chatSockets.push(webSocket);
+  webSocket.SendTextMessage('<WELCOME ' + addressOf(webSocket) + '>');
+}
+
+function onWebSocketAccepted(microWebSrv2, webSocket) {
+  console.log('Example WebSocket accepted:');
+  console.log('   - User   : ' + addressOf(webSocket));
+  console.log('   - Path   : ' + webSocket.Request.Path);
+  console.log('   - Origin : ' + webSocket.Request.Origin);
+  if (webSocket.Request.Path.toLowerCase() === '/wschat') {
+    wsJoinChat(webSocket);
+  } else {
+    webSocket.OnTextMessage = onWebSocketTextMsg;
+    webSocket.OnBinaryMessage = onWebSocketBinaryMsg;
+    webSocket.OnClosed = onWebSocketClosed;
+  }
 }
 
 var wsMod = loadOptionalModule('WebSockets');
-if (wsMod) {
-  wsMod.OnWebSocketAccepted = function (microWebSrv2, webSocket) {
-    console.log('WebSocket accepted from ' + addressOf(webSocket) + ' on ' + webSocket.Request.Path);
-    if (webSocket.Request.Path.toLowerCase() === '/wschat') {
-      chatSockets.push(webSocket);
-      webSocket.OnTextMessage = onWebSocketChatTextMsg;
-      webSocket.OnClosed = onWebSocketChatClosed;
-      webSocket.SendTextMessage('<WELCOME ' + addressOf(webSocket) + '>');
-    } else {
-      webSocket.OnTextMessage = onWebSocketTextMsg;
-      webSocket.OnBinaryMessage = onWebSocketBinaryMsg;
-      webSocket.OnClosed = onWebSocketClosed;
-    }
-  };
-}
+if (wsMod) wsMod.OnWebSocketAccepted = onWebSocketAccepted;
 
 // ---- The server ----
 
