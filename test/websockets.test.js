@@ -12,7 +12,6 @@ const path = require('path');
 const WebSocket = require('ws');
 const { startApp } = require('./helpers/app');
 const { rawRequest } = require('./helpers/raw');
-const { startDemo } = require('./helpers/browser');
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const OP = { CONT: 0, TEXT: 1, BINARY: 2, CLOSE: 8, PING: 9, PONG: 10 };
@@ -959,39 +958,3 @@ describe('WebSockets over TLS (wss://, EnableSSL on the shim)', function () {
   });
 });
 
-describe('The demo chat (demo/main.js on /wschat)', function () {
-  this.timeout(15000);
-  let demo;
-  before(async () => { demo = await startDemo(); });
-  after(async () => { if (demo) await demo.close(); });
-
-  it('welcomes each client and broadcasts every message to all of them', async () => {
-    const url = `ws://127.0.0.1:${demo.port}/wschat`;
-    const alice = await openWs(url);
-    const bob = await openWs(url);
-    await waitFor(() => alice.received.length >= 1 && bob.received.length >= 1, 3000, 'welcomes');
-    assert.match(alice.received[0], /^<WELCOME [^>]+>$/);
-    assert.match(bob.received[0], /^<WELCOME [^>]+>$/);
-    alice.send('hello from alice');
-    await waitFor(() => alice.received.length >= 2 && bob.received.length >= 2, 3000, 'the broadcast');
-    assert.match(bob.received[1], /^<[^>]+> hello from alice$/);
-    assert.strictEqual(alice.received[1], bob.received[1]);
-    bob.send('hi alice');
-    await waitFor(() => alice.received.length >= 3, 3000, 'the reply');
-    assert.match(alice.received[2], /^<[^>]+> hi alice$/);
-    bob.close();
-    await bob.closeEvent;
-    alice.send('bob left');
-    await waitFor(() => alice.received.length >= 4, 3000, 'the broadcast to the one left');
-    assert.match(alice.received[3], /bob left$/);
-    alice.close();
-    await alice.closeEvent;
-  });
-
-  it('echoes on the demo echo path with the demo answer', async () => {
-    const ws = await openWs(`ws://127.0.0.1:${demo.port}/`);
-    assert.strictEqual(await roundTrip(ws, 'ping?'), 'Received "ping?"');
-    ws.close();
-    await ws.closeEvent;
-  });
-});
