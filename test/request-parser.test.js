@@ -4,23 +4,25 @@
 
 const assert = require('assert');
 const fc = require('fast-check');
-const { RequestParser } = require('../build/lib/http/RequestParser');
+const { RequestParser, removeDotSegments } = require('../build/lib/http/RequestParser');
 
 const LIMITS = { maxRequestLineLength: 64, maxHeaderBytes: 200, maxHeaderCount: 8, maxContentLength: 100 };
 
 /**
  * Feeds `chunks` to a fresh parser and returns its events, adjacent body pieces merged so that
  * the result does not depend on how the input was split. By default next() is called from onEnd,
- * so pipelined requests are parsed one after the other.
+ * so pipelined requests are parsed one after the other. Options discardBody and skipBody do what
+ * the server does from onHead with a body it will not read.
  */
 function parse(chunks, options) {
-  const opts = Object.assign({ limits: LIMITS, autoNext: true, skipBody: false }, options);
+  const opts = Object.assign({ limits: LIMITS, autoNext: true, discardBody: false, skipBody: false }, options);
   const events = [];
   let parser;
   parser = new RequestParser(opts.limits, {
     onHead(head) {
       events.push({ head: head });
-      if (opts.skipBody) parser.discardBody = true;
+      if (opts.discardBody) parser.discardBody = true;
+      if (opts.skipBody) parser.skipBody();
     },
     onBody(data) {
       assert.ok(data.length > 0, 'onBody is never called with an empty string');
@@ -69,6 +71,14 @@ const ROWS = [
   ['ignores leading CRLF lines before the request line', '\r\n\r\n' + GET(), [{ head: { method: 'GET', path: '/' } }, 'end']],
   ['ignores leading bare LF lines before the request line', '\n\n' + GET(), [{ head: { method: 'GET' } }, 'end']],
   ['accepts bare LF as the line terminator everywhere', 'GET /a HTTP/1.1\nHost: h\nX: 1\n\n', [{ head: { path: '/a', headers: { host: 'h', x: '1' } } }, 'end']],
+  // One request, one line ending: a parser in front that took only CRLF would see other requests.
+  ['rejects a header line ended by a bare LF in a CRLF request with 400', 'GET / HTTP/1.1\r\nHost: h\nX: 1\r\n\r\n', [{ error: 400 }]],
+  ['rejects a bare LF ending the header section of a CRLF request with 400', 'GET / HTTP/1.1\r\nHost: h\r\n\n', [{ error: 400 }]],
+  ['rejects a CRLF header line in a bare-LF request with 400', 'GET / HTTP/1.1\nHost: h\r\nX: 1\n\n', [{ error: 400 }]],
+  ['rejects a CRLF ending the header section of a bare-LF request with 400', 'GET / HTTP/1.1\nHost: h\n\r\n', [{ error: 400 }]],
+  ['lets each pipelined request choose its line ending', 'GET /a HTTP/1.1\nHost: h\n\n' + GET() + 'GET /c HTTP/1.1\nHost: h\n\n',
+    [{ head: { path: '/a' } }, 'end', { head: { path: '/' } }, 'end', { head: { path: '/c' } }, 'end']],
+  ['ignores leading empty lines of either ending before a CRLF request', '\n\r\n' + GET(), [{ head: { path: '/' } }, 'end']],
   ['rejects a bare CR inside the request line with 400', 'GET /a\rb HTTP/1.1\r\nHost: h\r\n\r\n', [{ error: 400 }]],
   ['rejects a bare CR inside a header value with 400', GET('X: a\rb\r\n'), [{ error: 400 }]],
   ['rejects a CR that ends a line without LF (CR CR LF) with 400', 'GET / HTTP/1.1\r\r\nHost: h\r\n\r\n', [{ error: 400 }]],
@@ -106,7 +116,20 @@ const ROWS = [
   ['reports / for an absolute-form target without path', 'GET http://h HTTP/1.1\r\nHost: h\r\n\r\n', [{ head: { path: '/', query: '' } }, 'end']],
   ['reports / for an absolute-form target with only a query', 'GET http://h?x=1 HTTP/1.1\r\nHost: h\r\n\r\n', [{ head: { path: '/', query: 'x=1' } }, 'end']],
   ['rejects an absolute-form target with an empty authority with 400', 'GET http:///p HTTP/1.1\r\nHost: h\r\n\r\n', [{ error: 400 }]],
-  ['rejects an absolute-form target with userinfo with 400', 'GET http://u@h/p HTTP/1.1\r\nHost: h\r\n\r\n', [{ error: 400 }]],
+  ['ignores the userinfo of an absolute-form target', 'GET http://a%12:b!&*$@host:1234/toto HTTP/1.1\r\nHost: h\r\n\r\n', [{ head: { path: '/toto', query: '' } }, 'end']],
+  ['ignores an empty userinfo', 'GET http://@h/p?q HTTP/1.1\r\nHost: h\r\n\r\n', [{ head: { path: '/p', query: 'q' } }, 'end']],
+  ['rejects an authority with two @ with 400', 'GET http://u@v@h/p HTTP/1.1\r\nHost: h\r\n\r\n', [{ error: 400 }]],
+  ['rejects userinfo without a host with 400', 'GET http://u@/p HTTP/1.1\r\nHost: h\r\n\r\n', [{ error: 400 }]],
+
+  // Dot segments (RFC 3986 §5.2.4, %2E as a dot §6.2.2.2)
+  ['removes . segments from the path', 'GET /./a/./b HTTP/1.1\r\nHost: h\r\n\r\n', [{ head: { path: '/a/b' } }, 'end']],
+  ['removes a .. segment with the segment before it', 'GET /a/../index.html HTTP/1.1\r\nHost: h\r\n\r\n', [{ head: { path: '/index.html' } }, 'end']],
+  ['never climbs above the root', 'GET /../../index.html HTTP/1.1\r\nHost: h\r\n\r\n', [{ head: { path: '/index.html' } }, 'end']],
+  ['takes %2E and %2e for dots', 'GET /a/b/%2e%2E/.%2e/%2E/c HTTP/1.1\r\nHost: h\r\n\r\n', [{ head: { path: '/c' } }, 'end']],
+  ['keeps a directory slash after a final dot segment', 'GET /a/b/..?x=/../y HTTP/1.1\r\nHost: h\r\n\r\n', [{ head: { path: '/a/', query: 'x=/../y' } }, 'end']],
+  ['keeps %2F as part of a segment', 'GET /..%2f..%2Fx HTTP/1.1\r\nHost: h\r\n\r\n', [{ head: { path: '/..%2f..%2Fx' } }, 'end']],
+  ['keeps names that merely contain dots', 'GET /a..b/.c/.../%2e%2e%2e HTTP/1.1\r\nHost: h\r\n\r\n', [{ head: { path: '/a..b/.c/.../%2e%2e%2e' } }, 'end']],
+  ['removes dot segments from an absolute-form target', 'GET http://h/a/./../b HTTP/1.1\r\nHost: h\r\n\r\n', [{ head: { path: '/b' } }, 'end']],
   ['rejects a target with another scheme with 400', 'GET ftp://h/p HTTP/1.1\r\nHost: h\r\n\r\n', [{ error: 400 }]],
   ['accepts the asterisk-form for OPTIONS', 'OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n', [{ head: { method: 'OPTIONS', path: '*', query: '' } }, 'end']],
   ['rejects the asterisk-form for GET with 400', 'GET * HTTP/1.1\r\nHost: h\r\n\r\n', [{ error: 400 }]],
@@ -132,6 +155,13 @@ const ROWS = [
   ['rejects obs-fold (a line starting with HTAB) with 400', GET('X: a\r\n\tb\r\n'), [{ error: 400 }]],
   ['rejects whitespace before the first field line with 400', 'GET / HTTP/1.1\r\n Host: h\r\n\r\n', [{ error: 400 }]],
   ['rejects NUL in a field value with 400', GET('X: a\x00b\r\n'), [{ error: 400 }]],
+  // RFC 9110 §5.5: no control but HTAB in a value.
+  ['rejects 0x01 in a field value with 400', GET('X: a\x01b\r\n'), [{ error: 400 }]],
+  ['rejects DEL (0x7F) in a field value with 400', GET('X: a\x7fb\r\n'), [{ error: 400 }]],
+  ['rejects 0x1F at the end of a field value with 400', GET('X: ab\x1f\r\n'), [{ error: 400 }]],
+  ['rejects a control byte in leading whitespace with 400', GET('X:\x0b ab\r\n'), [{ error: 400 }]],
+  ['keeps HTAB inside a field value', GET('X: a\tb\r\n'), [{ head: { headers: { host: 'h', x: 'a\tb' } } }, 'end']],
+  ['keeps obs-text bytes (0x80, 0xFF) inside a field value', GET('X: a\x80\xffb\r\n'), [{ head: { headers: { host: 'h', x: 'a\x80\xffb' } } }, 'end']],
   ['accepts a header section of exactly maxHeaderBytes', GET('X: ' + 'v'.repeat(200 - 7 - 3) + '\r\n'), [{ head: { method: 'GET' } }, 'end']],
   ['answers 431 to a header section over maxHeaderBytes', GET('X: ' + 'v'.repeat(200 - 7 - 2) + '\r\n'), [{ error: 431 }]],
   ['answers 431 to header bytes that never end with a blank line', 'GET / HTTP/1.1\r\nHost: h\r\n' + 'X: 1\r\n'.repeat(8) + 'Y: ' + 'v'.repeat(200), [{ error: 431 }], { limits: Object.assign({}, LIMITS, { maxHeaderCount: 1000 }) }],
@@ -169,7 +199,20 @@ const ROWS = [
   ['accepts the chunked coding in any case', POST('Transfer-Encoding: ChunKed\r\n', '1\r\nx\r\n0\r\n\r\n'), [{ head: { chunked: true } }, { body: 'x' }, 'end']],
   ['accepts upper- and lower-case hex chunk sizes', POST('Transfer-Encoding: chunked\r\n', 'A\r\n0123456789\r\nb\r\n0123456789a\r\n0\r\n\r\n'), [{ head: { chunked: true } }, { body: '01234567890123456789a' }, 'end']],
   ['ignores chunk extensions', POST('Transfer-Encoding: chunked\r\n', '3;name=value;x\r\nabc\r\n3 ; y="q"\r\ndef\r\n0;last\r\n\r\n'), [{ head: { chunked: true } }, { body: 'abcdef' }, 'end']],
-  ['accepts bare LF in chunked framing', POST('Transfer-Encoding: chunked\r\n', '3\nabc\n0\n\n'), [{ head: { chunked: true } }, { body: 'abc' }, 'end']],
+  ['accepts bare LF chunked framing in a bare-LF request', 'POST /p HTTP/1.1\nHost: h\nTransfer-Encoding: chunked\n\n3\nabc\n0\nT: 1\n\n', [{ head: { chunked: true } }, { body: 'abc' }, 'end']],
+  ['rejects a chunk-size line ended by a bare LF in a CRLF request with 400', POST('Transfer-Encoding: chunked\r\n', '3\nabc\r\n0\r\n\r\n'), [{ head: { chunked: true } }, { error: 400 }]],
+  ['rejects chunk data followed by a bare LF in a CRLF request with 400', POST('Transfer-Encoding: chunked\r\n', '3\r\nabc\n0\r\n\r\n'), [{ head: { chunked: true } }, { body: 'abc' }, { error: 400 }]],
+  ['rejects chunk data followed by CRLF in a bare-LF request with 400', 'POST /p HTTP/1.1\nHost: h\nTransfer-Encoding: chunked\n\n3\nabc\r\n0\n\n', [{ head: { chunked: true } }, { body: 'abc' }, { error: 400 }]],
+  ['rejects a trailer section ended by a bare LF in a CRLF request with 400', POST('Transfer-Encoding: chunked\r\n', '0\r\n\n'), [{ head: { chunked: true } }, { error: 400 }]],
+  ['rejects ; with no extension name (2;) with 400', POST('Transfer-Encoding: chunked\r\n', '2;\r\nab\r\n0\r\n\r\n'), [{ head: { chunked: true } }, { error: 400 }]],
+  ['rejects a space after the chunk size with no extension (a SP) with 400', POST('Transfer-Encoding: chunked\r\n', 'a \r\n0123456789\r\n0\r\n\r\n'), [{ head: { chunked: true } }, { error: 400 }]],
+  ['rejects a space after the last chunk size with 400', POST('Transfer-Encoding: chunked\r\n', '0 \r\n\r\n'), [{ head: { chunked: true } }, { error: 400 }]],
+  ['rejects a chunk extension with = and no value with 400', POST('Transfer-Encoding: chunked\r\n', '2;a=\r\nab\r\n0\r\n\r\n'), [{ head: { chunked: true } }, { error: 400 }]],
+  ['rejects a chunk extension name that is not a token with 400', POST('Transfer-Encoding: chunked\r\n', '2;a@b\r\nab\r\n0\r\n\r\n'), [{ head: { chunked: true } }, { error: 400 }]],
+  ['rejects whitespace after a chunk extension with 400', POST('Transfer-Encoding: chunked\r\n', '2;a=b \r\nab\r\n0\r\n\r\n'), [{ head: { chunked: true } }, { error: 400 }]],
+  ['rejects an unterminated quoted chunk extension value with 400', POST('Transfer-Encoding: chunked\r\n', '2;a="b\\"\r\nab\r\n0\r\n\r\n'), [{ head: { chunked: true } }, { error: 400 }]],
+  ['rejects a control byte in a quoted chunk extension value with 400', POST('Transfer-Encoding: chunked\r\n', '2;a="\x01"\r\nab\r\n0\r\n\r\n'), [{ head: { chunked: true } }, { error: 400 }]],
+  ['accepts quoted chunk extension values with escapes and delimiters', POST('Transfer-Encoding: chunked\r\n', '2 ;a = "x\\"y;=z" ; b=c;d\r\nab\r\n0\r\n\r\n'), [{ head: { chunked: true } }, { body: 'ab' }, 'end']],
   ['reads and discards trailer fields', POST('Transfer-Encoding: chunked\r\n', '3\r\nabc\r\n0\r\nX-Trailer: 1\r\nY: 2\r\n\r\n'), [{ head: { chunked: true } }, { body: 'abc' }, 'end']],
   ['accepts a chunked body of exactly maxContentLength', POST('Transfer-Encoding: chunked\r\n', '32\r\n' + 'a'.repeat(50) + '\r\n32\r\n' + 'b'.repeat(50) + '\r\n0\r\n\r\n'), [{ head: { chunked: true } }, { body: 'a'.repeat(50) + 'b'.repeat(50) }, 'end']],
   ['answers 413 when the chunked total would cross maxContentLength', POST('Transfer-Encoding: chunked\r\n', '32\r\n' + 'a'.repeat(50) + '\r\n33\r\n' + 'b'.repeat(51) + '\r\n0\r\n\r\n'), [{ head: { chunked: true } }, { body: 'a'.repeat(50) }, { error: 413 }]],
@@ -186,6 +229,7 @@ const ROWS = [
   ['answers 431 to trailers over maxHeaderBytes', POST('Transfer-Encoding: chunked\r\n', '0\r\nT: ' + 't'.repeat(200) + '\r\n\r\n'), [{ head: { chunked: true } }, { error: 431 }]],
   ['answers 431 to trailers that never end', POST('Transfer-Encoding: chunked\r\n', '0\r\n' + 'T: 1\r\n'.repeat(60)), [{ head: { chunked: true } }, { error: 431 }]],
   ['rejects a malformed trailer field with 400', POST('Transfer-Encoding: chunked\r\n', '0\r\nno colon\r\n\r\n'), [{ head: { chunked: true } }, { error: 400 }]],
+  ['rejects a control byte in a trailer field value with 400', POST('Transfer-Encoding: chunked\r\n', '0\r\nT: a\x01\r\n\r\n'), [{ head: { chunked: true } }, { error: 400 }]],
   ['answers 501 to a transfer coding other than chunked', POST('Transfer-Encoding: gzip\r\n', ''), [{ error: 501 }]],
   ['answers 501 to identity', POST('Transfer-Encoding: identity\r\n', ''), [{ error: 501 }]],
   ['answers 501 to gzip before chunked', POST('Transfer-Encoding: gzip, chunked\r\n', '0\r\n\r\n'), [{ error: 501 }]],
@@ -437,12 +481,12 @@ describe('RequestParser', function () {
   describe('discardBody (set after onHead)', function () {
     it('discards a Content-Length body and still ends, then parses the next request', function () {
       assertEvents(POST('Content-Length: 5\r\n', 'hello') + GET(),
-        [{ head: { contentLength: 5 } }, 'end', { head: { method: 'GET' } }, 'end'], { skipBody: true });
+        [{ head: { contentLength: 5 } }, 'end', { head: { method: 'GET' } }, 'end'], { discardBody: true });
     });
 
     it('discards a chunked body and still ends', function () {
       assertEvents(POST('Transfer-Encoding: chunked\r\n', '3\r\nabc\r\n0\r\n\r\n') + GET(),
-        [{ head: { chunked: true } }, 'end', { head: { method: 'GET' } }, 'end'], { skipBody: true });
+        [{ head: { chunked: true } }, 'end', { head: { method: 'GET' } }, 'end'], { discardBody: true });
     });
 
     it('stops onBody calls when called after part of the body was delivered', function () {
@@ -464,6 +508,53 @@ describe('RequestParser', function () {
       });
       parser.feed(POST('Content-Length: 3\r\n', 'one') + POST('Content-Length: 3\r\n', 'two'));
       assert.deepStrictEqual(bodies, ['two']);
+    });
+  });
+
+  describe('skipBody (called from onHead)', function () {
+    it('ends the request at once and parses nothing after it: the unread body is no request', function () {
+      // The chunk data is a request of its own: read as one, it would be smuggled in.
+      const smuggled = 'GET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n';
+      const raw = POST('Transfer-Encoding: chunked\r\n', smuggled.length.toString(16) + '\r\n' + smuggled + '\r\n0\r\n\r\n') + GET();
+      for (const chunks of [[raw], raw.split('')]) {
+        const { events, parser } = parse(chunks, { skipBody: true });
+        assert.deepStrictEqual(project(events, [{ head: { chunked: true } }, 'end']), [{ head: { chunked: true } }, 'end']);
+        assert.strictEqual(parser.parseState, 'stopped');
+        assert.strictEqual(parser.pendingBytes, 0);
+        parser.next();
+        parser.feed(GET());
+        assert.strictEqual(events.length, 2);
+        assert.strictEqual(parser.pendingBytes, 0);
+      }
+    });
+
+    it('does not report the body that came with the head', function () {
+      const { events } = parse(POST('Content-Length: 5\r\n', 'hello'), { skipBody: true });
+      assert.deepStrictEqual(project(events, [{ head: { contentLength: 5 } }, 'end']), [{ head: { contentLength: 5 } }, 'end']);
+    });
+  });
+
+  describe('removeDotSegments', function () {
+    it('follows RFC 3986 §5.2.4 on absolute paths', function () {
+      const rows = [
+        ['/a/b/c/./../../g', '/a/g'], ['/', '/'], ['/.', '/'], ['/..', '/'], ['/a/.', '/a/'], ['/a/..', '/'],
+        ['/a//../b', '/a/b'], ['//a', '//a'], ['/a/b/', '/a/b/'], ['/a/%2E%2e/b', '/b'], ['/a/.%2E', '/'],
+        ['/.../a', '/.../a'], ['/%2e%2e%2e', '/%2e%2e%2e'], ['/..a/b.', '/..a/b.'], ['/%20/%2f', '/%20/%2f']
+      ];
+      for (const [input, expected] of rows) assert.strictEqual(removeDotSegments(input), expected, input);
+    });
+
+    it('leaves no dot segment, and changes nothing the second time (property)', function () {
+      const path = fc.array(fc.constantFrom('/', '.', 'a', '%2e', '%2E', '%2f'), { maxLength: 16 }).map((a) => '/' + a.join(''));
+      fc.assert(fc.property(path, (p) => {
+        const out = removeDotSegments(p);
+        assert.strictEqual(out.charAt(0), '/');
+        for (const segment of out.split('/')) {
+          const dots = segment.toLowerCase().split('%2e').join('.');
+          assert.ok(dots !== '.' && dots !== '..', p + ' -> ' + out);
+        }
+        assert.strictEqual(removeDotSegments(out), out);
+      }), { numRuns: 1000 });
     });
   });
 

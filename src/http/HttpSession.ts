@@ -192,49 +192,57 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     var path = decodeRequestPath(head.path === '*' ? '/' : head.path);
     var request = this.currentRequest = new HttpRequest(this.server, this.connection, head, path === null ? '/' : path);
     request.Response.session = this;
+    var server = this.server;
     if (path === null) {
       this.earlyStatus = 400;
-      this.parser!.discardBody = true;
-      return;
-    }
-    var server = this.server;
-    // Answering takes memory too (the response, its head, what the handler builds): with less than
-    // that above the reserve (even after waiting, see onData), 503 and close rather than run the
-    // board out of memory mid-answer.
-    if (!this.hasRoomFor(ANSWER_VARIABLES)) {
+    } else if (!this.hasRoomFor(ANSWER_VARIABLES)) {
+      // Answering takes memory too (the response, its head, what the handler builds): with less
+      // than that above the reserve (even after waiting, see onData), 503 and close rather than
+      // run the board out of memory mid-answer.
       this.refuseForMemory();
-      return;
+    } else {
+      var route = this.route = matchRequestRoute(head.method, head.path);
+      if (route !== null) {
+        // A body is buffered whole for its handler: refused now if it would eat the memory reserve.
+        if (head.contentLength === 0 || this.hasRoomFor(variablesForBytes(head.chunked ? server.BufferSlotSize : head.contentLength))) {
+          if (head.expectContinue && head.contentLength !== 0) this.connection.send('HTTP/1.1 100 Continue\r\n\r\n');
+          return;
+        }
+        this.refuseForMemory();
+      }
     }
-    var route = this.route = matchRequestRoute(head.method, head.path);
-    // Only route handlers read bodies; static files, modules and errors discard them, so an
-    // unwanted upload never occupies memory.
-    if (route === null) {
-      this.parser!.discardBody = true;
-      return;
+    // Only route handlers read bodies; static files, modules and errors do without them, so an
+    // unwanted upload never occupies memory. A body of known length (within
+    // MaxRequestContentLength, the parser saw to that) is read and thrown away, and the connection
+    // serves the next request. A chunked body, or one the client holds back until 100 Continue
+    // (RFC 9110 §10.1.1: then the answer must come at once), is not read: the answer comes now,
+    // with `Connection: close`, since the unread body would otherwise be parsed as a request.
+    var parser = this.parser!;
+    if (head.chunked || (head.expectContinue && head.contentLength !== 0)) {
+      this.mustClose = true;
+      parser.skipBody();
+    } else {
+      parser.discardBody = true;
     }
-    // A body is buffered whole for its handler: refuse it now if it would eat the memory reserve.
-    if (head.contentLength !== 0 && !this.hasRoomFor(variablesForBytes(head.chunked ? server.BufferSlotSize : head.contentLength))) {
-      this.refuseForMemory();
-      return;
-    }
-    if (head.expectContinue && head.contentLength !== 0) this.connection.send('HTTP/1.1 100 Continue\r\n\r\n');
   }
 
-  /** 503 at the request's end, body discarded, connection closed: the board is short of memory. */
+  /** 503 at the request's end, connection closed: the board is short of memory. The caller sees
+   *  to the body (not kept). */
   private refuseForMemory(): void {
     this.server.Log('Request refused: free memory below MemoryReserveVars (' + freeVariables(Infinity) + ' variables free)', WARNING);
     this.earlyStatus = 503;
     this.mustClose = true;
     this.route = null;
     if (this.currentRequest !== null) this.currentRequest.Response.SetHeader('Retry-After', 1);
-    this.parser!.discardBody = true;
   }
 
   onBody(data: string): void {
     var server = this.server;
-    // Chunked bodies announce no length: check as they grow.
+    // Chunked bodies announce no length: check as they grow. The rest is read and thrown away
+    // (the parser cannot stop in the middle of a body), within MaxRequestContentLength.
     if (this.currentRequest !== null && this.currentRequest.head.chunked && !this.hasRoomFor(variablesForBytes(data.length))) {
       this.refuseForMemory();
+      this.parser!.discardBody = true;
       return;
     }
     if (this.currentRequest !== null && this.earlyStatus === 0) this.currentRequest.appendContent(data);

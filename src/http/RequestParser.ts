@@ -50,8 +50,9 @@ export class RequestHead {
   constructor(
     method: string,
     version: string,
-    /** Raw, still percent-encoded path: the origin-form path, the path after the authority of an
-     *  absolute-form target ('/' if empty), or '*' for the asterisk-form. */
+    /** Still percent-encoded path, its dot segments removed (see removeDotSegments): the
+     *  origin-form path, the path after the authority of an absolute-form target ('/' if empty), or
+     *  '*' for the asterisk-form. */
     public path: string,
   ) {
     // GET and 1.1, by far the most common, come from the prototype.
@@ -95,9 +96,10 @@ export interface RequestParserEvents {
  * 'trailers': receiving (and discarding) trailer field lines after the last chunk.
  * 'done': onEnd was called; input is buffered until next().
  * 'failed': onError was called; input is ignored for good.
+ * 'stopped': skipBody() ended the request without its body; input is ignored for good.
  */
 export type RequestParserState =
-  'idle' | 'head' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-data-end' | 'trailers' | 'done' | 'failed';
+  'idle' | 'head' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-data-end' | 'trailers' | 'done' | 'failed' | 'stopped';
 
 var CR = 13;
 var LF = 10;
@@ -112,6 +114,8 @@ var MAX_CHUNK_SIZE_DIGITS = 8;
 var TOKEN = /^[-!#$%&'*+.^_`|~0-9A-Za-z]+$/;
 /** A request-target has no spaces, controls or raw non-ASCII bytes: 0x21-0x7E only. */
 var VISIBLE_ASCII = /^[!-~]+$/;
+/** The controls a field line may not hold (RFC 9110 §5.5): all but HTAB (CR and LF never reach it). */
+var CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 export class RequestParser {
   // Fields are defaulted on the prototype (end of file): a parser owns only the ones its request
@@ -135,6 +139,10 @@ export class RequestParser {
   private chunkedTotal!: number;
   /** Set after onHead: the body is read and thrown away (no onBody), still ending with onEnd. */
   discardBody!: boolean;
+  /** The request line ended with a bare LF: so must every line of the request (RFC 9112 §2.2 lets a
+   *  server accept LF-only requests; a mix is refused, as a sign of requests smuggled between
+   *  parsers that disagree on line endings). */
+  private lfOnly!: boolean;
 
   constructor(limits: RequestParserLimits, events: RequestParserEvents) {
     this.sizeLimits = limits;
@@ -148,7 +156,8 @@ export class RequestParser {
 
   /** Takes a binary string, split at any byte, and processes as far as allowed. */
   feed(chunk: string): void {
-    if (this.parseState === 'failed' || chunk.length === 0) return;
+    var state = this.parseState;
+    if (state === 'failed' || state === 'stopped' || chunk.length === 0) return;
     this.inputText += chunk;
     this.run();
   }
@@ -162,6 +171,19 @@ export class RequestParser {
     this.run();
   }
 
+  /**
+   * Called from onHead instead of reading the body: the request ends at once (onEnd right after
+   * onHead). The body's bytes stay unread, so nothing after them can be parsed: from then on the
+   * parser ignores all input, and the connection must close after the response. For a body the
+   * server would only throw away and cannot skip safely or soon: a chunked one, or one the client
+   * sends only after `100 Continue`.
+   */
+  skipBody(): void {
+    this.parseState = 'stopped';
+    var self: any = this;
+    delete self.inputText;
+    delete self.pos;
+  }
 
   private run(): void {
     if (this.running) return;
@@ -194,7 +216,8 @@ export class RequestParser {
   /**
    * Takes the next line without its CRLF or bare LF, or returns null when it is incomplete or
    * invalid (then the parser has failed). An incomplete line longer than `limit` fails at once,
-   * so a client that never sends LF is stopped.
+   * so a client that never sends LF is stopped. Past the request line, every line must end as the
+   * request line did (see lfOnly); lines before it (empty ones) may end either way.
    */
   private readLine(limit: number, status: number, message: string): string | null {
     var buffer = this.inputText;
@@ -207,7 +230,8 @@ export class RequestParser {
       return null;
     }
     var end = newline;
-    if (end > this.pos && buffer.charCodeAt(end - 1) === CR) end--;
+    var crlf = end > this.pos && buffer.charCodeAt(end - 1) === CR;
+    if (crlf) end--;
     if (end - this.pos > limit) {
       failParser(this, status, message);
       return null;
@@ -216,6 +240,10 @@ export class RequestParser {
     this.pos = newline + 1;
     if (line.indexOf('\r') >= 0) {
       failParser(this, 400, 'bare CR in a line');
+      return null;
+    }
+    if (crlf === this.lfOnly && this.parseState !== 'idle') {
+      failParser(this, 400, 'CRLF and bare LF line endings mixed');
       return null;
     }
     return line;
@@ -232,6 +260,9 @@ export class RequestParser {
     delete self.sectionLines;
     delete self.sectionBytes;
     delete self.hostFields;
+    // readLine just took the line: the byte before its LF is CR for a CRLF (a line holds no CR).
+    if (this.inputText.charCodeAt(this.pos - 2) === CR) delete self.lfOnly;
+    else this.lfOnly = true;
     this.discardBody = false;
     this.parseState = 'head';
     return true;
@@ -266,7 +297,8 @@ export class RequestParser {
       pathAndQuery = afterAuthority;
     }
     var question = pathAndQuery.indexOf('?');
-    var head = new RequestHead(method, version, question < 0 ? pathAndQuery : pathAndQuery.substring(0, question));
+    var path = question < 0 ? pathAndQuery : pathAndQuery.substring(0, question);
+    var head = new RequestHead(method, version, path === '*' ? path : removeDotSegments(path));
     if (question >= 0 && question < pathAndQuery.length - 1) head.query = pathAndQuery.substring(question + 1);
     return head;
   }
@@ -337,6 +369,12 @@ export class RequestParser {
     else delete self.remaining;
     this.parseState = head.chunked ? 'chunk-size' : 'body';
     this.eventSink.onHead(head);
+    // onHead may have called skipBody().
+    if ((this.parseState as RequestParserState) === 'stopped') {
+      delete self.head;
+      this.eventSink.onEnd();
+      return false;
+    }
     return head.contentLength === 0 ? endRequest(this) : true;
   }
 
@@ -379,18 +417,21 @@ export class RequestParser {
     return true;
   }
 
+  /** The line ending after a chunk's data: CRLF, or LF in an LF-only request (see lfOnly). */
   private readChunkDataEnd(): boolean {
-    var available = this.inputText.length - this.pos;
+    var buffer = this.inputText;
+    var available = buffer.length - this.pos;
     if (available === 0) return false;
-    var first = this.inputText.charCodeAt(this.pos);
-    if (first === LF) {
+    var first = buffer.charCodeAt(this.pos);
+    if (this.lfOnly) {
+      if (first !== LF) return failParser(this, 400, 'chunk data not followed by LF');
       this.pos += 1;
-    } else if (first === CR) {
-      if (available < 2) return false;
-      if (this.inputText.charCodeAt(this.pos + 1) !== LF) return failParser(this, 400, 'chunk data not followed by CRLF');
-      this.pos += 2;
     } else {
-      return failParser(this, 400, 'chunk data not followed by CRLF');
+      if (first !== CR || (available > 1 && buffer.charCodeAt(this.pos + 1) !== LF)) {
+        return failParser(this, 400, 'chunk data not followed by CRLF');
+      }
+      if (available < 2) return false;
+      this.pos += 2;
     }
     this.parseState = 'chunk-size';
     return true;
@@ -419,28 +460,60 @@ function parseVersion(text: string): string {
 }
 
 /** For `http://authority/path?query` (scheme in any case): the path and query, '/' when the path
- *  is empty; null for anything else, including an empty authority or one with userinfo
- *  (RFC 9110 §4.2.1, §4.2.4). */
+ *  is empty; null for anything else, including an empty host (RFC 9110 §4.2.1). Userinfo before
+ *  an '@' is ignored, as the server ignores the authority (RFC 9112 §3.2.2). */
 function absoluteFormPath(target: string): string | null {
   var scheme = target.substring(0, 8).toLowerCase();
   var authorityStart = scheme.substring(0, 7) === 'http://' ? 7 : scheme === 'https://' ? 8 : -1;
   if (authorityStart < 0) return null;
+  var hostStart = authorityStart;
   var authorityEnd = authorityStart;
   while (authorityEnd < target.length) {
     var c = target.charAt(authorityEnd);
     if (c === '/' || c === '?') break;
-    if (c === '@') return null;
+    if (c === '@') {
+      // userinfo cannot hold '@' (RFC 3986 §3.2.1): a second one makes the host ambiguous.
+      if (hostStart !== authorityStart) return null;
+      hostStart = authorityEnd + 1;
+    }
     authorityEnd++;
   }
-  if (authorityEnd === authorityStart) return null;
+  if (authorityEnd === hostStart) return null;
   var rest = target.substring(authorityEnd);
   return rest.charAt(0) === '/' ? rest : '/' + rest;
 }
 
 /**
+ * RFC 3986 §5.2.4 remove_dot_segments on a raw path that starts with '/', before any decoding:
+ * `.` segments go, `..` takes the segment before it away, never above the root. A dot written
+ * `%2E` counts as a dot (the same URI, §6.2.2.2). `%2F` is not a separator here: `/..%2F` is an
+ * ordinary segment, and the file lookup refuses what it decodes to.
+ *
+ *     removeDotSegments('/a/./b/../%2e%2E/c') === '/c'
+ *     removeDotSegments('/../x') === '/x'
+ *     removeDotSegments('/a/b/..') === '/a/'
+ */
+export function removeDotSegments(path: string): string {
+  // Every dot segment starts with '/.' or '/%2': most paths have neither and are kept as they are.
+  if (path.indexOf('/.') < 0 && path.indexOf('/%2') < 0) return path;
+  var segments = path.split('/');
+  var kept: string[] = [];
+  var dots = '';
+  for (var i = 1; i < segments.length; i++) {
+    var segment = segments[i];
+    // '.' or '..' once %2E is read as a dot ('%2e%2e' is the longest way to write '..').
+    dots = segment.length < 3 || segment.length > 6 ? segment : segment.toLowerCase().split('%2e').join('.');
+    if (dots === '..') kept.pop();
+    else if (dots !== '.') kept.push(segment);
+  }
+  // A path that ended in a dot segment names a directory: '/a/b/..' is '/a/'.
+  return '/' + kept.join('/') + ((dots === '.' || dots === '..') && kept.length > 0 ? '/' : '');
+}
+
+/**
  * The position of the colon of a valid `name: value` field line (RFC 9112 §5), or a negative
  * code for fieldLineProblem. Checked: no obs-fold, a token name with no space before the colon,
- * no NUL in the value (bare CR was already refused by readLine).
+ * no control but HTAB in the value (RFC 9110 §5.5; a bare CR was already refused by readLine).
  */
 function checkFieldLine(line: string): number {
   var first = line.charCodeAt(0);
@@ -448,7 +521,8 @@ function checkFieldLine(line: string): number {
   var colon = line.indexOf(':');
   if (colon < 0) return -2;
   if (!TOKEN.test(line.substring(0, colon))) return -3;
-  if (line.indexOf('\u0000', colon) >= 0) return -4;
+  // The name is a token: a control can only be in the value.
+  if (CONTROL.test(line)) return -4;
   return colon;
 }
 
@@ -456,7 +530,7 @@ function fieldLineProblem(code: number): string {
   if (code === -1) return 'obsolete line folding';
   if (code === -2) return 'field line without colon';
   if (code === -3) return 'invalid field name';
-  return 'NUL in field value';
+  return 'control character in field value';
 }
 
 /** A field's value when the section had it, read as an own property (see RequestHead.headers).
@@ -481,15 +555,46 @@ function parseContentLength(value: string): number {
   return parseInt(first, 10);
 }
 
-/** The hex size of a chunk-size line, extensions after ';' ignored (RFC 9112 §7.1.1); -1 when invalid. */
+/** The hex size of a chunk-size line, its extensions checked then ignored (RFC 9112 §7.1.1); -1
+ *  when invalid. */
 function parseChunkSize(line: string): number {
   var digits = 0;
   while (digits < line.length && hexValue(line.charCodeAt(digits)) >= 0) digits++;
   if (digits === 0 || digits > MAX_CHUNK_SIZE_DIGITS) return -1;
-  var i = digits;
-  while (i < line.length && (line.charCodeAt(i) === SP || line.charCodeAt(i) === HTAB)) i++;
-  if (i < line.length && line.charAt(i) !== ';') return -1;
+  if (digits < line.length && !validChunkExtensions(line, digits)) return -1;
   return parseInt(line.substring(0, digits), 16);
+}
+
+/**
+ * Whether `line` from `at` is `*( BWS ";" BWS name [ BWS "=" BWS value ] )`, a name a token and a
+ * value a token or a quoted-string (RFC 9112 §7.1.1): `2;` (no name) and `2 ` (a space with no
+ * extension after it) are not. Only lines with extensions come here, rarely: loops are fine.
+ */
+function validChunkExtensions(line: string, at: number): boolean {
+  if (CONTROL.test(line)) return false;
+  var n = line.length;
+  var i = at;
+  while (i < n) {
+    i = skipSpaces(line, i);
+    if (line.charAt(i) !== ';') return false;
+    var name = i = skipSpaces(line, i + 1);
+    while (i < n && ' \t;="'.indexOf(line.charAt(i)) < 0) i++;
+    if (!TOKEN.test(line.substring(name, i))) return false;
+    var equals = skipSpaces(line, i);
+    if (line.charAt(equals) !== '=') continue;
+    var value = i = skipSpaces(line, equals + 1);
+    if (line.charAt(value) === '"') {
+      // A quoted-string: a backslash escapes the next byte (controls were refused above).
+      i++;
+      while (i < n && line.charAt(i) !== '"') i += line.charAt(i) === '\\' ? 2 : 1;
+      if (i >= n) return false;
+      i++;
+    } else {
+      while (i < n && ' \t;="'.indexOf(line.charAt(i)) < 0) i++;
+      if (!TOKEN.test(line.substring(value, i))) return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -524,6 +629,14 @@ function trimSpaces(text: string, from: number): string {
   return text.substring(start, end);
 }
 
+/** The position of the first byte from `at` that is neither SP nor HTAB (the length if none); for
+ *  chunk extensions (trimSpaces keeps its own loop: it runs for every header line). */
+function skipSpaces(text: string, at: number): number {
+  var c: number;
+  while (at < text.length && ((c = text.charCodeAt(at)) === SP || c === HTAB)) at++;
+  return at;
+}
+
 function isDigits(text: string): boolean {
   for (var i = 0; i < text.length; i++) {
     var c = text.charCodeAt(i);
@@ -544,6 +657,7 @@ parserDefaults.hostFields = 0;
 parserDefaults.remaining = 0;
 parserDefaults.chunkedTotal = 0;
 parserDefaults.discardBody = false;
+parserDefaults.lfOnly = false;
 
 // Failing and ending are plain functions taking the parser, not methods. Espruino 2v29 counts the
 // locks on an object in 4 bits: a chain of about seven nested method calls on the same object

@@ -9,7 +9,7 @@ import { loadPart } from '../platform/parts';
 export var HTTP_PART = 'MicroWebSrv2.http';
 
 /** Variables the part takes while loaded, with margin (measured: docs/MEMORY.md). */
-var HTTP_PART_VARIABLES = 1100;
+var HTTP_PART_VARIABLES = 1150;
 
 /**
  * The part's exports while it is loaded, empty otherwise: the other bundles (the files part, the
