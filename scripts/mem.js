@@ -446,7 +446,7 @@ async function main() {
     console.log('\nmem: FAILED: ' + failed);
     process.exitCode = 1;
   } else {
-    console.log('\nmem: ok (no OUT OF MEMORY' + (figures.flood ? ', usage back after ' + figures.flood.sent + ' requests' : '') + ')');
+    console.log('\nmem: ok (the interpreter never ran out of memory' + (figures.flood ? '; usage back after ' + figures.flood.sent + ' requests' : '') + ')');
   }
 }
 
