@@ -7,7 +7,11 @@
 // connection; per open WebSocket; both at once; after 10,000 requests (which must return to the idle
 // figure); and each bundle loaded from RAM instead of Storage.
 //
-//   --espruino <bin>    a Linux build of Espruino, started here in a scratch folder
+// Exits non-zero, naming the reason on its last line, when the interpreter printed OUT OF MEMORY,
+// a step failed, or the usage grew over the request flood by more than --max-growth vars.
+//
+//   --espruino <bin>    a Linux build of Espruino, started here in a scratch folder (default:
+//                       $ESPRUINO_BIN)
 //   --port <p>          or a board's console (serial device or tcp://host:port), with --http-host
 //   --http-host <h>     where the demo answers (default 127.0.0.1; the request flood runs against
 //                       loopback addresses only)
@@ -16,6 +20,8 @@
 //   --websockets <n>    WebSockets to hold open (default 4)
 //   --requests <n>      requests of the flood (default 10000; 0 to skip)
 //   --time-limit <s>    longest the flood may take (default 600)
+//   --max-growth <n>    vars the usage may grow over the flood, parts released before and after
+//                       (default 40, the HIL suite's tolerance)
 //   --modules <list>    bundles to load besides the core (default: those the demo names; none)
 //   --no-ram            skip the RAM-vs-Storage comparison
 //   --no-build / --dist <dir>   as for upload
@@ -37,7 +43,7 @@ const probe = require('./lib/mem-probe');
 const root = path.resolve(__dirname, '..');
 
 function parseArgs(argv) {
-  const o = { httpHost: '127.0.0.1', httpPort: 8090, connections: 8, websockets: 4, requests: 10000, timeLimit: 600, ram: true, build: true, dist: path.join(root, 'dist') };
+  const o = { httpHost: '127.0.0.1', httpPort: 8090, connections: 8, websockets: 4, requests: 10000, timeLimit: 600, maxGrowth: 40, ram: true, build: true, dist: path.join(root, 'dist') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -54,6 +60,7 @@ function parseArgs(argv) {
       case '--websockets': o.websockets = Number(v()); break;
       case '--requests': o.requests = Number(v()); break;
       case '--time-limit': o.timeLimit = Number(v()); break;
+      case '--max-growth': o.maxGrowth = Number(v()); break;
       case '--no-ram': o.ram = false; break;
       case '--no-build': o.build = false; break;
       case '--dist': o.dist = path.resolve(v()); o.build = false; break;
@@ -65,7 +72,9 @@ function parseArgs(argv) {
       default: throw new Error('unknown option ' + a);
     }
   }
-  if (!o.help && !o.espruino && !o.port) throw new Error('give --espruino <linux build> or --port <board console>');
+  if (!o.espruino && !o.port && process.env.ESPRUINO_BIN) o.espruino = process.env.ESPRUINO_BIN;
+  if (!(o.maxGrowth >= 0)) throw new Error('--max-growth needs a number of vars');
+  if (!o.help && !o.espruino && !o.port) throw new Error('give --espruino <linux build> (or set ESPRUINO_BIN) or --port <board console>');
   return o;
 }
 
@@ -376,9 +385,15 @@ async function main() {
         await waitNoConnections(repl, 15000);
         await waitPartReleased(repl, 20000);
         const after = await settledUsage(repl);
+        const grown = after - before;
+        if (grown > o.maxGrowth) {
+          failed = failed || 'the usage grew by ' + grown + ' vars over ' + res.sent + ' requests (' + (before - base) + ' before, ' +
+            (after - base) + ' after, parts released both times; limit --max-growth ' + o.maxGrowth + ')';
+        }
         row('after ' + res.sent + ' requests (growth vs idle)', after - base - idleVars,
           (res.ms / 1000).toFixed(1) + ' s, ' + Math.round(res.sent / (res.ms / 1000)) + ' req/s, statuses ' + JSON.stringify(res.statuses) +
-          (res.errors ? ', ' + res.errors + ' errors: ' + res.firstErrors.join('; ') : '') + '; before flood ' + (before - base));
+          (res.errors ? ', ' + res.errors + ' errors: ' + res.firstErrors.join('; ') : '') + '; before flood ' + (before - base) +
+          ', grown ' + grown + ' over the flood');
         figures.flood = res;
       }
     }
@@ -426,7 +441,13 @@ async function main() {
     }
   }
   if (o.json) fs.writeFileSync(o.json, JSON.stringify(figures, null, 2) + '\n');
-  if (failed) process.exitCode = 1;
+  // The closing line CI reads.
+  if (failed) {
+    console.log('\nmem: FAILED: ' + failed);
+    process.exitCode = 1;
+  } else {
+    console.log('\nmem: ok (the interpreter never ran out of memory' + (figures.flood ? '; usage back after ' + figures.flood.sent + ' requests' : '') + ')');
+  }
 }
 
 main().catch((err) => {

@@ -16,14 +16,15 @@ const { Rig, configFromEnv } = require('./lib/rig');
 const session = require('./lib/session');
 
 const SUITE_DIR = path.join(__dirname, 'suite');
-const SUITE_FILES = ['hooks.js', 'routes.js', 'errors.js', 'keep-alive.js', 'static-files.js', 'websockets.js', 'templates.js'];
+const SUITE_FILES = ['hooks.js', 'routes.js', 'errors.js', 'keep-alive.js', 'connections.js', 'static-files.js', 'websockets.js', 'templates.js'];
 
 const USAGE = `Usage: node test-hil/run.js [--simulated] [--grep <text>]
 
 Which board:
   --simulated            start the simulated board (Node shim behind a pseudo-terminal; needs socat)
   HIL_ESPRUINO=<path>    start this Linux build of Espruino behind a pseudo-terminal (needs socat);
-                         the rig uses its Telnet console on 127.0.0.1:2323 (HIL_ESPRUINO_CONSOLE=pty: the terminal)
+                         the rig uses its Telnet console on 127.0.0.1:2323 (HIL_ESPRUINO_CONSOLE=pty: the
+                         terminal, through serialport, each line written during a hold of the board)
   HIL_PORT=<device>      a board on a serial port (e.g. /dev/ttyUSB0), or tcp://host:port for Telnet
 Settings:
   HIL_BOARD              a board name from boards/ (baud rate, HTTP port, memory tolerance)
@@ -33,7 +34,8 @@ Settings:
   HIL_MEM_TOLERANCE      vars a group may leave behind (default: the board's, else 40)
   HIL_SETUP=<file.js>    a module run after each reset to bring the network up (exports function (done))
   HIL_UPLOAD_CHUNK       bytes per Storage.write line (default 256)
-  HIL_WRITE_CHUNK        largest console write at once (default: whole lines)
+  HIL_WRITE_CHUNK        largest console write at once, 0 for whole lines (default: 64 on a serial
+                         port, spaced by the baud rate; whole lines on Telnet and the Linux terminal)
   HIL_FORCE_UPLOAD=1     upload the bundles even when Storage has the same bytes
   HIL_READY_TIMEOUT      ms to wait for the test app (and HIL_SETUP) to start (default 30000)
   HIL_VERBOSE=1          show every console line
@@ -82,6 +84,13 @@ function printReport(rig, stats) {
   const exceptions = rig.console.exceptions;
   say('Board console: ' + rig.console.logs.length + ' lines, ' + exceptions.length + ' "Uncaught" error(s)');
   for (const entry of exceptions.slice(0, 20)) say('  ' + entry.text);
+  const outOfMemory = outOfMemoryLines(rig);
+  for (const text of outOfMemory.slice(0, 5)) say('  the board printed: ' + text);
+}
+
+/** What the board printed about running out of memory: a run that saw it fails, whatever the tests said. */
+function outOfMemoryLines(rig) {
+  return rig.console.logs.map((entry) => entry.text).filter((text) => /OUT OF MEMORY|Out of Memory/i.test(text));
 }
 
 async function main() {
@@ -117,6 +126,7 @@ async function main() {
     const base = rig.ledger.baseline;
     console.log('  server: http://' + rig.host + ':' + rig.port + '/ on ' + (rig.features.board || '?') + ' ' + (rig.features.version || '') +
       ' (files ' + !!rig.features.files + ', WebSockets ' + !!rig.features.websockets + ', templates ' + !!rig.features.templates + ')');
+    for (const problem of rig.warmUpProblems) console.log('  warm-up: ' + problem + ' (the tests that need it will say more)');
     console.log('  memory baseline: ' + base.usage + ' of ' + base.total + ' vars used' + (base.blocksize ? ' (' + base.blocksize + '-byte blocks)' : '') +
       ', tolerance ' + config.tolerance + ' vars');
     session.set(rig);
@@ -135,8 +145,10 @@ async function main() {
     return 1;
   }
   // The plain closing line CI reads, after mocha's own "N passing".
-  console.log('hil: ' + stats.passes + ' passed, ' + stats.failures + ' failed, ' + stats.pending + ' skipped');
-  return stats.failures > 0 ? 1 : 0;
+  const outOfMemory = outOfMemoryLines(rig).length;
+  console.log('hil: ' + stats.passes + ' passed, ' + stats.failures + ' failed, ' + stats.pending + ' skipped' +
+    (outOfMemory ? '; the board printed OUT OF MEMORY ' + outOfMemory + ' time(s)' : ''));
+  return stats.failures > 0 || outOfMemory > 0 ? 1 : 0;
 }
 
 main().then((code) => process.exit(code), (error) => {

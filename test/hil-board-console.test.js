@@ -6,7 +6,8 @@ const assert = require('assert');
 const vm = require('vm');
 const { MockBinding } = require('@serialport/binding-mock');
 const { SerialPortMock } = require('serialport');
-const { BoardConsole } = require('../test-hil/lib/board-console');
+const { BoardConsole, HELD_LINE_MAX_BYTES, HELD_WRITE_WINDOW_MS, TYPED_PIECE_BYTES } = require('../test-hil/lib/board-console');
+const { configFromEnv } = require('../test-hil/lib/rig');
 const protocol = require('../test-hil/lib/protocol');
 
 const BANNER = '\r\n ____                 _ \r\n         |_| espruino.com\r\n 2v29.277 (c) 2026 G.Williams\r\n\r\n';
@@ -22,6 +23,8 @@ async function openMockBoard(behaviour) {
   await new Promise((resolve, reject) => port.on('open', resolve).on('error', reject));
   const board = {
     port,
+    /** Every write that reached the port, as it came. */
+    writes: [],
     lines: [],
     ctrlCs: 0,
     storage: {},
@@ -35,6 +38,7 @@ async function openMockBoard(behaviour) {
   const write = port.port.write.bind(port.port);
   port.port.write = async (buffer) => {
     await write(buffer);
+    board.writes.push({ at: Date.now(), text: buffer.toString('latin1') });
     pending += buffer.toString('latin1');
     for (;;) {
       const ctrlC = pending.indexOf('\x03');
@@ -251,6 +255,170 @@ describe('HIL board console over a mock serial port', function () {
       board.failWrites = true;
       boardConsole = new BoardConsole(board.port);
       await assert.rejects(boardConsole.upload('big', 'x'.repeat(600)), /Storage.write of big failed at byte 0/);
+    });
+  });
+
+  describe('console pacing', () => {
+    const longLine = () => '"' + 'abcdefghij'.repeat(30) + '".length';
+
+    it('paces a serial port by itself: 64-byte pieces at the wire speed of its baud rate', () => {
+      const config = configFromEnv({ HIL_PORT: '/dev/ttyUSB0' }, {});
+      assert.strictEqual(config.writeChunkBytes, 64);
+      assert.strictEqual(config.bytesPerSecond, 11520);
+      assert.strictEqual(config.holdMs, 0);
+      const slow = configFromEnv({ HIL_PORT: '/dev/ttyUSB0', HIL_BAUD: '9600' }, {});
+      assert.strictEqual(slow.bytesPerSecond, 960);
+    });
+
+    it('writes whole lines to a Telnet console, and keeps the simulated board on the serial path', () => {
+      assert.strictEqual(configFromEnv({ HIL_PORT: 'tcp://192.168.1.50:23' }, {}).writeChunkBytes, 0);
+      assert.strictEqual(configFromEnv({ HIL_ESPRUINO: '/x/espruino' }, {}).writeChunkBytes, 0);
+      const simulated = configFromEnv({}, { simulated: true });
+      assert.strictEqual(simulated.writeChunkBytes, 64);
+      assert.strictEqual(simulated.bytesPerSecond, 0);
+    });
+
+    it('holds the Linux build\'s terminal instead of splitting its lines', () => {
+      const config = configFromEnv({ HIL_ESPRUINO: '/x/espruino', HIL_ESPRUINO_CONSOLE: 'pty' }, {});
+      assert.strictEqual(config.writeChunkBytes, 0);
+      assert.ok(config.holdMs >= HELD_WRITE_WINDOW_MS + 100, 'a hold of ' + config.holdMs + ' ms leaves two reader passes after the write window');
+    });
+
+    it('takes HIL_WRITE_CHUNK over the default, 0 meaning whole lines', () => {
+      assert.strictEqual(configFromEnv({ HIL_PORT: '/dev/ttyUSB0', HIL_WRITE_CHUNK: '32' }, {}).writeChunkBytes, 32);
+      assert.strictEqual(configFromEnv({ HIL_PORT: '/dev/ttyUSB0', HIL_WRITE_CHUNK: '0' }, {}).writeChunkBytes, 0);
+      assert.strictEqual(configFromEnv({ HIL_ESPRUINO: '/x/e', HIL_ESPRUINO_CONSOLE: 'pty', HIL_WRITE_CHUNK: '32' }, {}).writeChunkBytes, 32);
+      assert.throws(() => configFromEnv({ HIL_PORT: '/dev/ttyUSB0', HIL_WRITE_CHUNK: 'lots' }, {}), /HIL_WRITE_CHUNK/);
+    });
+
+    it('lets no write larger than the serial default reach the port, and the line arrives whole', async () => {
+      const config = configFromEnv({ HIL_PORT: '/dev/ttyUSB0', HIL_BAUD: '1000000' }, {});
+      board = await openMockBoard();
+      boardConsole = new BoardConsole(board.port, { writeChunkBytes: config.writeChunkBytes, bytesPerSecond: config.bytesPerSecond });
+      assert.strictEqual(await boardConsole.evaluate(longLine()), 300);
+      const sizes = board.writes.map((w) => w.text.length);
+      assert.ok(sizes.length >= 6, 'split into ' + sizes.length + ' writes');
+      assert.ok(sizes.every((size) => size <= 64), 'write sizes ' + sizes.join(','));
+      assert.strictEqual(board.writes.map((w) => w.text).join(''), protocol.frameLine(protocol.markerCommand('m1', longLine())));
+    });
+
+    it('spaces the pieces by their time on the wire', async () => {
+      board = await openMockBoard();
+      // 64 bytes take 10 ms at 6400 bytes a second: ten pieces take at least 90 ms.
+      boardConsole = new BoardConsole(board.port, { writeChunkBytes: 64, bytesPerSecond: 6400 });
+      const started = Date.now();
+      await boardConsole.write('x'.repeat(640));
+      assert.ok(Date.now() - started >= 85, 'took ' + (Date.now() - started) + ' ms');
+      assert.strictEqual(board.writes.length, 10);
+    });
+
+    it('stops within a piece when the board sends XOFF in the middle of a line', async () => {
+      board = await openMockBoard({ line: () => null });
+      boardConsole = new BoardConsole(board.port, { writeChunkBytes: 64, bytesPerSecond: 6400 });
+      let xoffSent = false;
+      const write = board.port.port.write;
+      board.port.port.write = async (buffer) => {
+        await write(buffer);
+        if (!xoffSent) {
+          xoffSent = true;
+          board.port.port.emitData(Buffer.from([0x13]));
+        }
+      };
+      const writing = boardConsole.write('y'.repeat(640) + '\n');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      assert.ok(board.writes.length <= 2, board.writes.length + ' pieces written after XOFF');
+      board.port.port.emitData(Buffer.from([0x11]));
+      await writing;
+      assert.strictEqual(board.writes.map((w) => w.text).join(''), 'y'.repeat(640) + '\n');
+    });
+  });
+
+  describe('holds (the Linux build\'s terminal)', () => {
+    const HOLD_MS = 200;
+    const SUFFIX = ';' + protocol.holdCall();
+
+    /** A board that knows the primer: it acknowledges a primer line and evaluates held marker lines. */
+    function heldBoard() {
+      return {
+        line: (line, b) => {
+          if (line === '\x10' + protocol.primerDefinition(HOLD_MS) || line === '\x10' + protocol.primerCall()) return protocol.HOLD_ACK + '\r\n>';
+          if (line === '' || line === '\x10reset()') return line ? BANNER + '>' : '\r\n>';
+          if (line.slice(-SUFFIX.length) !== SUFFIX) return 'Uncaught Error: no hold at the end of ' + JSON.stringify(line) + '\r\n>';
+          return evaluateLine(line.slice(0, -SUFFIX.length), b);
+        },
+      };
+    }
+
+    /** The writes that made up each line, in order: [{line, sizes}]. */
+    function writesByLine(writes) {
+      const out = [];
+      let current = { line: '', sizes: [] };
+      for (const w of writes) {
+        current.line += w.text;
+        current.sizes.push(w.text.length);
+        if (w.text.slice(-1) === '\n') {
+          out.push(current);
+          current = { line: '', sizes: [] };
+        }
+      }
+      return out;
+    }
+
+    it('starts a hold before a line no hold covers, typing the primer a few bytes at a time', async () => {
+      board = await openMockBoard(heldBoard());
+      boardConsole = new BoardConsole(board.port, { holdMs: HOLD_MS, typedGapMs: 1 });
+      assert.strictEqual(await boardConsole.evaluate('6*7'), 42);
+      const lines = writesByLine(board.writes);
+      assert.deepStrictEqual(lines.map((l) => l.line), [
+        '\x10' + protocol.primerDefinition(HOLD_MS) + '\n',
+        '\x10' + protocol.markerCommand('m1', '6*7') + SUFFIX + '\n',
+      ]);
+      assert.ok(lines[0].sizes.every((size) => size <= TYPED_PIECE_BYTES), 'primer typed in pieces of ' + lines[0].sizes.join(','));
+      assert.deepStrictEqual(lines[1].sizes, [lines[1].line.length], 'the held line goes in one write');
+      // The line went out only once the board said it was holding.
+      const ackAt = board.writes[lines[0].sizes.length - 1].at;
+      assert.ok(board.writes[lines[0].sizes.length].at >= ackAt);
+    });
+
+    it('writes a line right after an answer without a primer, and primes again after a pause', async () => {
+      board = await openMockBoard(heldBoard());
+      boardConsole = new BoardConsole(board.port, { holdMs: HOLD_MS, typedGapMs: 1 });
+      await boardConsole.evaluate('1');
+      await boardConsole.evaluate('2');
+      await new Promise((resolve) => setTimeout(resolve, HELD_WRITE_WINDOW_MS + 30));
+      await boardConsole.evaluate('3');
+      const lines = writesByLine(board.writes).map((l) => l.line);
+      assert.deepStrictEqual(lines.map((line) => (line.indexOf('HILW') >= 0 ? (line.indexOf('function') >= 0 ? 'define' : 'prime') : 'line')),
+        ['define', 'line', 'line', 'prime', 'line']);
+      const prime = writesByLine(board.writes)[3];
+      assert.ok(prime.sizes.every((size) => size <= TYPED_PIECE_BYTES), 'primer call typed in pieces of ' + prime.sizes.join(','));
+    });
+
+    it('defines the primer again after reset(), which takes it away', async () => {
+      board = await openMockBoard(heldBoard());
+      boardConsole = new BoardConsole(board.port, { holdMs: HOLD_MS, typedGapMs: 1 });
+      await boardConsole.evaluate('1');
+      await boardConsole.reset(3000);
+      await boardConsole.evaluate('2');
+      const definitions = writesByLine(board.writes).filter((l) => l.line.indexOf('function') >= 0);
+      assert.strictEqual(definitions.length, 2);
+    });
+
+    it('keeps every upload line within what the terminal takes during a hold', async () => {
+      board = await openMockBoard(heldBoard());
+      boardConsole = new BoardConsole(board.port, { holdMs: HOLD_MS, typedGapMs: 1 });
+      const data = Buffer.concat([Buffer.alloc(700, 0xff), Buffer.from('var s = "quoted";\n'.repeat(40))]);
+      await boardConsole.upload('MicroWebSrv2.pyhtml-compile', data);
+      assert.strictEqual(board.storage['MicroWebSrv2.pyhtml-compile'], data.toString('latin1'));
+      const lines = writesByLine(board.writes).map((l) => l.line);
+      assert.ok(lines.every((line) => line.length <= HELD_LINE_MAX_BYTES), 'longest ' + Math.max(...lines.map((l) => l.length)));
+      assert.ok(lines.some((line) => line.length > HELD_LINE_MAX_BYTES - 20), 'and uses that room');
+    });
+
+    it('refuses a line longer than the terminal takes during a hold', async () => {
+      board = await openMockBoard(heldBoard());
+      boardConsole = new BoardConsole(board.port, { holdMs: HOLD_MS, typedGapMs: 1 });
+      await assert.rejects(boardConsole.evaluate('"' + 'x'.repeat(HELD_LINE_MAX_BYTES) + '"'), /longer than the 448 bytes/);
     });
   });
 

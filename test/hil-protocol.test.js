@@ -98,6 +98,38 @@ describe('HIL protocol: Storage upload lines', () => {
       assert.strictEqual(files.f.toString('latin1'), data);
     }), { numRuns: 60 });
   });
+
+  it('bounds each chunk\'s literal when asked, and still reassembles the file exactly', () => {
+    fc.assert(fc.property(binaryString, fc.integer({ min: 6, max: 120 }), (data, maxQuoted) => {
+      const chunks = protocol.storageWriteChunks('f', data, 256, maxQuoted);
+      let previousEnd = 0;
+      for (const chunk of chunks.slice(1)) {
+        const literal = /,("(?:[^"\\]|\\.)*")/.exec(chunk.code)[1];
+        assert.ok(literal.length <= maxQuoted, literal.length + ' > ' + maxQuoted + ': ' + literal);
+        assert.ok(chunk.end > previousEnd || data.length === 0, 'every chunk moves on');
+        previousEnd = chunk.end;
+      }
+      assert.strictEqual(previousEnd, data.length);
+      const { files } = runAgainstFakeStorage(chunks.map((chunk) => chunk.code));
+      assert.strictEqual(files.f.toString('latin1'), data);
+    }), { numRuns: 80 });
+  });
+});
+
+describe('HIL protocol: holds (the Linux build\'s terminal)', () => {
+  it('defines a primer that prints its acknowledgement, then holds for the given time', () => {
+    const printed = [];
+    let now = 0;
+    const sandbox = { print: (text) => printed.push(text), getTime: () => { now += 0.01; return now; } };
+    sandbox.global = sandbox;
+    vm.runInNewContext(protocol.primerDefinition(250), sandbox);
+    assert.deepStrictEqual(printed, [protocol.HOLD_ACK]);
+    assert.ok(now >= 0.25 && now < 0.3, 'held until ' + now);
+    const heldFrom = now;
+    vm.runInNewContext(protocol.holdCall(), sandbox);
+    assert.ok(now - heldFrom >= 0.25, 'the hold call holds as long');
+    assert.ok(protocol.frameLine(protocol.primerCall()).length <= 8, 'the primer call is a few bytes');
+  });
 });
 
 describe('HIL protocol: marker lines', () => {

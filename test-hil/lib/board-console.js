@@ -8,10 +8,24 @@ const protocol = require('./protocol');
 
 const XON = 0x11;
 const XOFF = 0x13;
-/** Lines Espruino prints when it starts or resets (its ASCII banner). */
 /** Lines Espruino prints when it stops a statement half-way (out of memory, interrupted). */
 const ABORTED = /^Execution Interrupted|OUT OF MEMORY|^New interpreter error: /;
+/** Lines Espruino prints when it starts or resets (its ASCII banner). */
 const BANNER_LINE = /espruino\.com|^ ?\d+v\d+(\.\d+)? \(c\)|Espruino is Open Source/;
+/**
+ * Held console (the Linux build's terminal, see `startHold`): the rig writes a line at most this
+ * long after the board's answer or hold acknowledgement. The hold must outlast it plus two passes
+ * of the reader thread (every 50 ms; a line may arrive in two pieces) with room for a loaded machine.
+ */
+const HELD_WRITE_WINDOW_MS = 40;
+/**
+ * Held console: lines written outside a hold (the primer, reset()) go in pieces this small, a
+ * reader pass apart, so the reader never adds a character to an event the main loop may be taking.
+ */
+const TYPED_PIECE_BYTES = 2;
+const TYPED_GAP_MS = 60;
+/** Held console: the longest line the reader takes during a hold (it stops at half of its 1 KB queue). */
+const HELD_LINE_MAX_BYTES = 448;
 
 class BoardConsole {
   /**
@@ -21,6 +35,11 @@ class BoardConsole {
    * @param {number} [options.timeoutMs] default time a command may take (10 s)
    * @param {number} [options.enterTimeoutMs] time a board at rest takes to answer Enter with a prompt (2 s)
    * @param {number} [options.writeChunkBytes] largest piece written at once; pieces wait for XON after an XOFF (default: no split)
+   * @param {number} [options.bytesPerSecond] the console's wire speed (baud / 10): pieces are spaced so
+   *   the rig is never more than one piece ahead of the wire, and an XOFF stops it within a piece
+   * @param {number} [options.holdMs] the Linux build's terminal: every statement ends by keeping the
+   *   board busy this long, and the rig writes the next line within that time (see `startHold`)
+   * @param {number} [options.typedGapMs] held console: pause between typed pieces (default: a reader pass)
    * @param {number} [options.uploadChunkBytes] raw bytes per Storage.write line
    * @param {protocol.CtrlCGuard} [options.ctrlCGuard]
    */
@@ -31,6 +50,13 @@ class BoardConsole {
     this.timeoutMs = settings.timeoutMs || 10000;
     this.enterTimeoutMs = settings.enterTimeoutMs || 2000;
     this.writeChunkBytes = settings.writeChunkBytes || 0;
+    this.bytesPerSecond = settings.bytesPerSecond || 0;
+    this.holdMs = settings.holdMs || 0;
+    this.typedGapMs = settings.typedGapMs || TYPED_GAP_MS;
+    /** Date.now() until which a line written is read inside the board's hold. */
+    this.heldUntil = 0;
+    this.primerReady = false;
+    this.holdAcks = 0;
     this.uploadChunkBytes = settings.uploadChunkBytes || protocol.DEFAULT_UPLOAD_CHUNK_BYTES;
     this.ctrlCGuard = settings.ctrlCGuard || new protocol.CtrlCGuard();
     /** Lines the board printed that were not answers to the rig (logs, exceptions, banner). */
@@ -48,8 +74,15 @@ class BoardConsole {
       this.closed = true;
       this.notify();
     };
+    // A board process that died leaves its terminal failing with EIO: say so instead of crashing the rig.
+    this.onError = (error) => {
+      this.error = error;
+      this.closed = true;
+      this.notify();
+    };
     stream.on('data', this.onData);
     stream.on('close', this.onClose);
+    stream.on('error', this.onError);
   }
 
   // ---- reading ----
@@ -74,6 +107,11 @@ class BoardConsole {
   keepLine(line) {
     if (this.onLine) this.onLine(line);
     const text = protocol.withoutPrompt(line);
+    if (text === protocol.HOLD_ACK) {
+      this.holdAcks++;
+      this.heldUntil = Date.now() + HELD_WRITE_WINDOW_MS;
+      return;
+    }
     if (protocol.isMarkerLine(text)) {
       this.lastMarkerLine = text;
       return;
@@ -111,7 +149,7 @@ class BoardConsole {
             resolve(value);
           } else if (this.closed) {
             finish();
-            reject(new Error('the console closed while waiting for ' + what));
+            reject(new Error('the console ' + (this.error ? 'failed (' + this.error.message + ')' : 'closed') + ' while waiting for ' + what + lastWords(this)));
           }
         },
       };
@@ -147,16 +185,34 @@ class BoardConsole {
 
   // ---- writing ----
 
-  async write(text) {
+  /**
+   * Writes `text` in pieces of `pieceBytes` (default: writeChunkBytes, else at once). Each piece
+   * waits for XON after an XOFF, for the port to drain, for the wire time at bytesPerSecond, and
+   * for `gapMs` before the next one.
+   */
+  async write(text, pieceBytes, gapMs) {
     if (this.closed) throw new Error('the console is closed');
     const bytes = Buffer.from(text, 'latin1');
-    const piece = this.writeChunkBytes || bytes.length;
+    const piece = pieceBytes || this.writeChunkBytes || bytes.length;
     for (let offset = 0; offset < bytes.length; offset += piece) {
       if (this.paused) await this.waitUntil(() => (this.paused ? undefined : true), this.timeoutMs, 'XON from the board');
+      const started = Date.now();
+      const part = bytes.subarray(offset, offset + piece);
       await new Promise((resolve, reject) => {
-        this.stream.write(bytes.subarray(offset, offset + piece), (error) => (error ? reject(error) : resolve()));
+        this.stream.write(part, (error) => (error ? reject(error) : resolve()));
       });
+      const more = offset + piece < bytes.length;
+      if (more && piece < bytes.length && typeof this.stream.drain === 'function') {
+        await new Promise((resolve, reject) => this.stream.drain((error) => (error ? reject(error) : resolve())));
+      }
+      if (more && this.bytesPerSecond) await delay(started + (part.length * 1000) / this.bytesPerSecond - Date.now());
+      if (more && gapMs) await delay(gapMs);
     }
+  }
+
+  /** A line no hold covers: typed in small pieces on a held console, written at once elsewhere. */
+  writeUnheld(line) {
+    return this.holdMs ? this.write(line, TYPED_PIECE_BYTES, this.typedGapMs) : this.write(line);
   }
 
   /** Sends Ctrl-C, never twice within the interpreter's exit window (waits instead). */
@@ -195,8 +251,11 @@ class BoardConsole {
       protocol.promptState(this.tail) === 'prompt' ? true : undefined), limit, 'the banner after reset()', (line) => {
       if (bannerAt < 0 && BANNER_LINE.test(line)) bannerAt = this.promptCount;
     });
-    await this.write(protocol.frameLine('reset()'));
+    await this.writeUnheld(protocol.frameLine('reset()'));
     await banner;
+    // reset() took the primer with everything else.
+    this.primerReady = false;
+    this.heldUntil = 0;
   }
 
   /**
@@ -221,15 +280,20 @@ class BoardConsole {
 
   async marked(makeCommand, timeoutMs) {
     const id = 'm' + (++this.markerCount);
+    const line = this.markedLine(makeCommand(id));
+    if (this.holdMs && line.length > HELD_LINE_MAX_BYTES) {
+      throw new Error('a ' + line.length + '-byte line is longer than the ' + HELD_LINE_MAX_BYTES + ' bytes the Linux terminal takes in one go: ' + shorten(line));
+    }
     const sentAt = this.logs.length;
     let value;
     let seen = false;
     const done = this.waitUntil(() => {
-      if (this.lastMarkerLine !== undefined) {
+      if (this.lastMarkerLine !== undefined && !seen) {
         const parsed = protocol.parseMarker(this.lastMarkerLine, id);
         if (parsed !== undefined) {
           seen = true;
           value = parsed;
+          if (this.holdMs) this.heldUntil = Date.now() + HELD_WRITE_WINDOW_MS;
         }
       }
       if (seen) return true;
@@ -240,9 +304,37 @@ class BoardConsole {
       }
       return undefined;
     }, timeoutMs || this.timeoutMs, 'the answer to command ' + id);
-    await this.write(protocol.frameLine(makeCommand(id)));
+    done.catch(() => {});
+    if (this.holdMs && Date.now() >= this.heldUntil) await this.startHold();
+    await this.write(line);
     await done;
     return value;
+  }
+
+  /** A marker command as it goes on the wire: framed, and with the hold after it when there is one. */
+  markedLine(command) {
+    return protocol.frameLine(this.holdMs ? command + ';' + protocol.holdCall() : command);
+  }
+
+  /**
+   * Gets the board into a hold before a line that no previous statement's hold covers: the primer
+   * (a few bytes) starts one, and the line is written once the board says it is holding. The
+   * primer is defined first when the board does not have it (after a reset), typed a few bytes at a
+   * time so the reader never has more than two characters in hand.
+   *
+   * Why: the Linux build's reader thread adds characters to the last queued input event while the
+   * main loop takes events off the queue, with no lock between them (jshPushIOCharEvents and
+   * jshPopIOEvent, src/jsdevices.c). When the two meet, the queue's lengths go wrong and the
+   * interpreter ends with `ASSERT(len <= 64) FAILED AT src/jsdevices.c`. The main loop takes
+   * nothing off the queue while a statement runs, so a line that arrives during a hold is safe.
+   */
+  async startHold() {
+    const acks = this.holdAcks;
+    const started = this.waitUntil(() => (this.holdAcks > acks ? true : undefined), this.timeoutMs, 'the board to start a hold (' + protocol.HOLD_ACK + ')');
+    started.catch(() => {});
+    await this.writeUnheld(protocol.frameLine(this.primerReady ? protocol.primerCall() : protocol.primerDefinition(this.holdMs)));
+    await started;
+    this.primerReady = true;
   }
 
   /** process.memory() after a garbage collection, in vars. */
@@ -258,15 +350,23 @@ class BoardConsole {
    */
   async upload(name, data, onProgress) {
     const bytes = Buffer.isBuffer(data) ? data.toString('latin1') : data;
-    const lines = protocol.storageWriteLines(name, bytes, this.uploadChunkBytes);
-    // lines[0] erases the old file; lines[i] writes chunk i - 1.
-    await this.evaluate(lines[0]);
-    for (let i = 1; i < lines.length; i++) {
-      const offset = (i - 1) * this.uploadChunkBytes;
-      if (await this.evaluate(lines[i]) !== true) {
+    let maxQuoted;
+    if (this.holdMs) {
+      // The longest write line, its data left out: what the literal may take of a held line.
+      const frame = this.markedLine(protocol.markerCommand('m' + (this.markerCount + 1) + '0',
+        'require("Storage").write(' + protocol.quoteBytes(name) + ',"",' + bytes.length + ',' + bytes.length + ')'));
+      maxQuoted = HELD_LINE_MAX_BYTES - frame.length + 2;
+    }
+    const chunks = protocol.storageWriteChunks(name, bytes, this.uploadChunkBytes, maxQuoted);
+    // chunks[0] erases the old file; each other chunk writes up to its `end`.
+    await this.evaluate(chunks[0].code);
+    let offset = 0;
+    for (let i = 1; i < chunks.length; i++) {
+      if (await this.evaluate(chunks[i].code) !== true) {
         throw new Error('Storage.write of ' + name + ' failed at byte ' + offset + ' (Storage full? require("Storage").compact() may help)');
       }
-      if (onProgress) onProgress(Math.min(bytes.length, offset + this.uploadChunkBytes), bytes.length);
+      offset = chunks[i].end;
+      if (onProgress) onProgress(offset, bytes.length);
     }
     const size = await this.evaluate('(require("Storage").read(' + protocol.quoteBytes(name) + ')||"").length');
     if (size !== bytes.length) throw new Error('Storage file ' + name + ' has ' + size + ' bytes after upload, expected ' + bytes.length);
@@ -280,7 +380,7 @@ class BoardConsole {
   async close() {
     this.stream.removeListener('data', this.onData);
     for (const waiter of this.waiters) waiter.check();
-    if (this.closed) return;
+    if (this.closed && !this.stream.isOpen) return;
     await new Promise((resolve) => {
       if (typeof this.stream.close === 'function') {
         this.stream.close(() => resolve());
@@ -294,7 +394,7 @@ class BoardConsole {
 }
 
 function delay(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
 function shorten(text) {
@@ -308,4 +408,4 @@ function lastWords(boardConsole) {
   return recent.length ? ' (last console output: ' + JSON.stringify(recent) + ')' : ' (nothing on the console)';
 }
 
-module.exports = { BoardConsole, BANNER_LINE };
+module.exports = { BoardConsole, BANNER_LINE, HELD_LINE_MAX_BYTES, HELD_WRITE_WINDOW_MS, TYPED_PIECE_BYTES };

@@ -49,6 +49,12 @@ function quoteBytes(bytes) {
   return out + '"';
 }
 
+/** Characters `quoteBytes` writes for one byte. */
+function quotedLength(code) {
+  if (code === 0x22 || code === 0x5c || code === 0x0a || code === 0x0d || code === 0x09) return 2;
+  return code >= 0x20 && code < 0x7f ? 1 : 4;
+}
+
 /**
  * The statements that write `data` into Storage file `name`, a chunk per line: the first erases any
  * old file and creates this one at its full size, the others write at their offsets (Espruino only
@@ -56,25 +62,47 @@ function quoteBytes(bytes) {
  * @param {string} name Storage file name (at most 28 bytes)
  * @param {string} data binary string
  * @param {number} [chunkBytes] raw bytes per line
- * @returns {string[]} code lines (not framed)
+ * @param {number} [maxQuotedChars] also end a chunk before its string literal grows past this
+ *   (a console that must take each line whole bounds the line, not the raw bytes)
+ * @returns {Array<{code: string, end: number}>} code lines (not framed); `end`: bytes written once
+ *   the line ran (0 for the erase)
  */
-function storageWriteLines(name, data, chunkBytes) {
+function storageWriteChunks(name, data, chunkBytes, maxQuotedChars) {
   const size = chunkBytes || DEFAULT_UPLOAD_CHUNK_BYTES;
   if (Buffer.byteLength(name, 'latin1') > 28) throw new Error('Storage name longer than 28 bytes: ' + name);
   if (!(size > 0)) throw new Error('chunk size must be positive');
+  if (maxQuotedChars !== undefined && !(maxQuotedChars >= 6)) throw new Error('maxQuotedChars must leave room for one escaped byte');
   const quotedName = quoteBytes(name);
-  const lines = ['require("Storage").erase(' + quotedName + ')'];
+  const chunks = [{ code: 'require("Storage").erase(' + quotedName + ')', end: 0 }];
   if (data.length === 0) {
-    lines.push('require("Storage").write(' + quotedName + ',"")');
-    return lines;
+    chunks.push({ code: 'require("Storage").write(' + quotedName + ',"")', end: 0 });
+    return chunks;
   }
-  for (let offset = 0; offset < data.length; offset += size) {
-    const chunk = quoteBytes(data.slice(offset, offset + size));
-    lines.push(offset === 0
-      ? 'require("Storage").write(' + quotedName + ',' + chunk + ',0,' + data.length + ')'
-      : 'require("Storage").write(' + quotedName + ',' + chunk + ',' + offset + ')');
+  let offset = 0;
+  while (offset < data.length) {
+    let end = offset;
+    let quoted = 2;
+    while (end < data.length && end - offset < size) {
+      const more = quotedLength(data.charCodeAt(end));
+      if (maxQuotedChars && end > offset && quoted + more > maxQuotedChars) break;
+      quoted += more;
+      end++;
+    }
+    const chunk = quoteBytes(data.slice(offset, end));
+    chunks.push({
+      code: offset === 0
+        ? 'require("Storage").write(' + quotedName + ',' + chunk + ',0,' + data.length + ')'
+        : 'require("Storage").write(' + quotedName + ',' + chunk + ',' + offset + ')',
+      end,
+    });
+    offset = end;
   }
-  return lines;
+  return chunks;
+}
+
+/** The code lines of `storageWriteChunks`. */
+function storageWriteLines(name, data, chunkBytes, maxQuotedChars) {
+  return storageWriteChunks(name, data, chunkBytes, maxQuotedChars).map((chunk) => chunk.code);
 }
 
 /**
@@ -87,6 +115,31 @@ function markerCommand(id, expression) {
   if (!/^[\w-]+$/.test(id)) throw new Error('marker id must be letters, digits, - or _: ' + id);
   return 'try{print("' + MARKER_PREFIX + id + ' "+JSON.stringify(' + expression + '))}' +
     'catch(e){print("' + MARKER_PREFIX + id + ' "+JSON.stringify({error:String(e&&e.message||e)}))}';
+}
+
+/**
+ * The Linux build's terminal (see BoardConsole, holdMs): the primer defines two globals. HOLD_NAME()
+ * keeps the board busy for the hold; PRIMER_NAME() prints HOLD_ACK, then holds.
+ */
+const HOLD_NAME = 'HILH';
+const PRIMER_NAME = 'HILW';
+/** What the primer prints as its hold starts. */
+const HOLD_ACK = MARKER_PREFIX + 'w';
+
+/** The statement that ends every line on a held console. */
+function holdCall() {
+  return HOLD_NAME + '()';
+}
+
+/** A line that defines the hold and the primer, and runs the primer once. */
+function primerDefinition(ms) {
+  return 'global.' + HOLD_NAME + '=function(){var t=getTime()+' + (ms / 1000) + ';while(getTime()<t);};' +
+    'global.' + PRIMER_NAME + '=function(){print("' + HOLD_ACK + '");' + HOLD_NAME + '()};' + PRIMER_NAME + '()';
+}
+
+/** The shortest line that starts a hold. */
+function primerCall() {
+  return PRIMER_NAME + '()';
 }
 
 /** True for a line that starts with a marker (the prompt in front taken off). */
@@ -217,8 +270,15 @@ module.exports = {
   MARKER_PREFIX,
   frameLine,
   quoteBytes,
+  storageWriteChunks,
   storageWriteLines,
   markerCommand,
+  HOLD_NAME,
+  holdCall,
+  PRIMER_NAME,
+  HOLD_ACK,
+  primerDefinition,
+  primerCall,
   isMarkerLine,
   parseMarker,
   parseMemory,

@@ -33,24 +33,56 @@ function configFromEnv(env, flags) {
   else if (env.HIL_ESPRUINO) kind = 'espruino';
   else if (!env.HIL_PORT) kind = null;
   const local = kind === 'simulated' || kind === 'espruino';
+  const espruinoConsole = env.HIL_ESPRUINO_CONSOLE === 'pty' ? 'pty' : 'telnet';
+  const baudRate = Number(env.HIL_BAUD) || board.baudRate;
+  const pacing = consolePacing(kind, env.HIL_PORT, espruinoConsole, baudRate);
+  if (env.HIL_WRITE_CHUNK !== undefined && env.HIL_WRITE_CHUNK !== '') {
+    pacing.writeChunkBytes = Number(env.HIL_WRITE_CHUNK);
+    if (!(pacing.writeChunkBytes >= 0)) throw new Error('HIL_WRITE_CHUNK must be a number of bytes (0: whole lines): ' + env.HIL_WRITE_CHUNK);
+  }
   return {
     kind,
     portSpec: env.HIL_PORT || null,
     espruinoPath: env.HIL_ESPRUINO || null,
-    espruinoConsole: env.HIL_ESPRUINO_CONSOLE === 'pty' ? 'pty' : 'telnet',
-    baudRate: Number(env.HIL_BAUD) || board.baudRate,
+    espruinoConsole,
+    baudRate,
     host: env.HIL_HOST || (local ? '127.0.0.1' : null),
     httpPort: Number(env.HIL_HTTP_PORT) || (local ? 0 : board.httpPort),
     board,
     tolerance: Number(env.HIL_MEM_TOLERANCE) || board.memoryTolerance,
     uploadChunkBytes: Number(env.HIL_UPLOAD_CHUNK) || protocol.DEFAULT_UPLOAD_CHUNK_BYTES,
-    // A USB serial console takes a line at once; a UART behind a slow bridge may want small pieces.
-    writeChunkBytes: Number(env.HIL_WRITE_CHUNK) || 0,
+    writeChunkBytes: pacing.writeChunkBytes,
+    bytesPerSecond: pacing.bytesPerSecond,
+    holdMs: pacing.holdMs,
     forceUpload: env.HIL_FORCE_UPLOAD === '1',
     verbose: env.HIL_VERBOSE === '1',
     readyTimeoutMs: Number(env.HIL_READY_TIMEOUT) || 30000,
     setupFile: env.HIL_SETUP || null,
   };
+}
+
+/** A console's largest write, for consoles read by a UART or a USB endpoint. */
+const SERIAL_CHUNK_BYTES = 64;
+/** How long the Linux build's terminal keeps the board busy after each statement (see BoardConsole). */
+const LINUX_TERMINAL_HOLD_MS = 200;
+
+/**
+ * How the rig writes to each kind of console (test-hil/README.md, "Console pacing").
+ * - A serial device: 64-byte pieces (an Espruino input event, a USB packet), each drained and spaced
+ *   by its wire time at the baud rate, so the rig is one piece ahead of the wire at most and stops
+ *   within a piece when the board sends XOFF (a USB bridge holds what the OS hands it).
+ * - The simulated board: 64-byte pieces too (the same path as a bench), with no baud rate to keep.
+ * - The Linux build's terminal: whole lines, each inside a hold (see BoardConsole.startHold):
+ *   smaller pieces do not help there, the lines reach a thread that races the main loop.
+ * - A Telnet console (a board's, or the Linux build's): whole lines; TCP and the main loop pace it.
+ */
+function consolePacing(kind, portSpec, espruinoConsole, baudRate) {
+  if (kind === 'espruino') {
+    return espruinoConsole === 'pty' ? { writeChunkBytes: 0, bytesPerSecond: 0, holdMs: LINUX_TERMINAL_HOLD_MS } : { writeChunkBytes: 0, bytesPerSecond: 0, holdMs: 0 };
+  }
+  if (kind === 'simulated') return { writeChunkBytes: SERIAL_CHUNK_BYTES, bytesPerSecond: 0, holdMs: 0 };
+  if (kind === 'port' && !/^tcp:\/\//.test(portSpec || '')) return { writeChunkBytes: SERIAL_CHUNK_BYTES, bytesPerSecond: baudRate / 10, holdMs: 0 };
+  return { writeChunkBytes: 0, bytesPerSecond: 0, holdMs: 0 };
 }
 
 class Rig {
@@ -65,6 +97,8 @@ class Rig {
     this.ledger = null;
     this.description = '';
     this.terminal = null;
+    /** What the warm-up before the baseline did not get (see warmUp). */
+    this.warmUpProblems = [];
   }
 
   /** Starts or opens the board and gets a prompt. */
@@ -102,6 +136,8 @@ class Rig {
       onLine: config.verbose ? (line) => this.log('  [board] ' + line) : null,
       uploadChunkBytes: config.uploadChunkBytes,
       writeChunkBytes: config.writeChunkBytes,
+      bytesPerSecond: config.bytesPerSecond,
+      holdMs: config.holdMs,
     });
     await this.console.getPrompt(10000);
   }
@@ -124,7 +160,7 @@ class Rig {
     // The app prints its ready line right after listen(); on the simulated board (Node) the port is
     // bound a moment later, so wait until it takes connections.
     await waitForPort(this.host, this.port, this.config.readyTimeoutMs);
-    await this.warmUp();
+    this.warmUpProblems = await this.warmUp();
     this.ledger = new MemoryLedger(board, this.config.tolerance);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await this.ledger.setBaseline();
@@ -173,17 +209,31 @@ class Rig {
     }
   }
 
-  /** One pass over every feature, so caches the server fills on first use are in the baseline. */
+  /**
+   * One pass over every feature, so caches the server fills on first use are in the baseline.
+   * Resolves with what did not answer as expected (a board short of memory refuses with 503): the
+   * tests that need it will fail and say so; the warm-up goes on.
+   */
   async warmUp() {
     const target = this.httpTarget();
-    await http.request(target, http.simple('GET', '/hil/hello'));
-    await http.request(target, http.simple('GET', '/hil/missing'));
-    if (this.features.files) await http.request(target, http.simple('GET', '/hello.txt'));
-    if (this.features.templates) await http.request(target, http.simple('GET', '/page.pyhtml'));
+    const problems = [];
+    const get = async (path, expected) => {
+      try {
+        const res = await http.request(target, http.simple('GET', path));
+        if (res.status !== expected) problems.push('GET ' + path + ': ' + res.status);
+      } catch (error) {
+        problems.push('GET ' + path + ': ' + error.message);
+      }
+    };
+    await get('/hil/hello', 200);
+    await get('/hil/missing', 404);
+    if (this.features.files) await get('/hello.txt', 200);
+    if (this.features.templates) await get('/page.pyhtml', 200);
     if (this.features.websockets) {
       const { echoOnce } = require('./ws-echo');
-      await echoOnce(this.wsUrl('/hil/ws'), 'warm-up');
+      await echoOnce(this.wsUrl('/hil/ws'), 'warm-up').catch((error) => problems.push('WebSocket /hil/ws: ' + error.message));
     }
+    return problems;
   }
 
   httpTarget() {
@@ -276,4 +326,4 @@ function crc32(bytes) {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-module.exports = { Rig, configFromEnv, crc32, TEST_APP_MODULE, ROOT_PATH };
+module.exports = { Rig, configFromEnv, consolePacing, crc32, TEST_APP_MODULE, ROOT_PATH, SERIAL_CHUNK_BYTES, LINUX_TERMINAL_HOLD_MS };
