@@ -3,12 +3,13 @@
 
 import { XAsyncSocketsPool } from './transport/XAsyncSocketsPool';
 import { Connection, ConnectionHandler } from './transport/Connection';
-import { HTTP_PART, httpPart } from './http/part';
+import { httpPart } from './http/part';
 import type { HttpRequest } from './http/HttpRequest';
 import { internalErrorResponse, serviceUnavailableResponse } from './http/refusal';
 import { FileBackend } from './files/FileBackend';
 import { STORAGE_MAX_NAME_BYTES, STORAGE_SCHEME, addDefaultPage, addMimeType, isStoragePath } from './files/registry';
-import { FILES_PART, filesPart } from './files/part';
+import { filesPart } from './files/part';
+import { FILES_PART, HTTP_PART, REQUEST_BUDGET } from './manifest';
 import { releaseIdleParts } from './platform/parts';
 import { htmlEscape } from './text/html';
 import { freeVariables } from './platform/memory';
@@ -23,11 +24,6 @@ var loadedModules: { name: string; instance: MicroWebSrv2Module }[] = [];
 /** Built-in module bundles are stored under these names; user modules under their own. */
 var BUILTIN_MODULE_PREFIX = 'MicroWebSrv2.';
 
-
-/** What accepting takes: an idle connection costs about 26 variables on Espruino (docs/MEMORY.md),
- *  and a 503 must still fit. Its requests wait for the memory to answer them (HttpSession's onData). */
-var CONNECTION_VARIABLES = 60;
-
 function requireModule(name: string): any {
   try {
     var exported = require(name);
@@ -41,7 +37,7 @@ function requireModule(name: string): any {
 /** The files part, or an error saying memory is short (for the API calls that cannot answer 503). */
 function requiredFilesPart(server: MicroWebSrv2 | null): any {
   var part = filesPart(server || {});
-  if (part === null) throw new Error('Not enough free memory to load ' + FILES_PART);
+  if (part === null) throw new Error('Not enough free memory to load ' + FILES_PART.name);
   return part;
 }
 
@@ -294,7 +290,7 @@ export class MicroWebSrv2 {
       return;
     }
     var full = this.connectionCount >= this.MaxConnections;
-    if (full || freeVariables(this.MemoryReserveVars + CONNECTION_VARIABLES) < this.MemoryReserveVars + CONNECTION_VARIABLES) {
+    if (full || freeVariables(this.MemoryReserveVars + REQUEST_BUDGET.connectionVariables) < this.MemoryReserveVars + REQUEST_BUDGET.connectionVariables) {
       // Over capacity: answer 503 at once rather than leaving the client waiting.
       socket.write(serviceUnavailableResponse());
       socket.end();
@@ -321,9 +317,9 @@ export class MicroWebSrv2 {
     if (part !== null) return new part.HttpSession(connection);
     if (missing !== null) {
       // Not in Storage (an upload that left it out): every request gets 500 until it is there.
-      this.logException('Loading ' + HTTP_PART + ' (upload it with the core)', missing);
+      this.logException('Loading ' + HTTP_PART.name + ' (upload it with the core)', missing);
     } else {
-      this.Log('Request refused: no memory to load ' + HTTP_PART + ' (' + freeVariables(Infinity) + ' variables free)', MicroWebSrv2.WARNING);
+      this.Log('Request refused: no memory to load ' + HTTP_PART.name + ' (' + freeVariables(Infinity) + ' variables free)', MicroWebSrv2.WARNING);
     }
     connection.send(missing !== null ? internalErrorResponse() : serviceUnavailableResponse());
     connection.end();

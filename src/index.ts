@@ -21,11 +21,11 @@ export { findString } from './text/strings';
 export { freeVariables, variablesForBytes } from './platform/memory';
 // ...and those the HTTP part (MicroWebSrv2.http) takes from it, with the object through which the
 // other bundles reach that part's names while it is loaded.
-export { http, httpPart, HTTP_PART } from './http/part';
+export { http, httpPart } from './http/part';
 export { serviceUnavailableResponse, SERVER_HEADER } from './http/refusal';
 export { parseQuery, percentDecode, hexValue } from './http/url';
 export { AllowedMethodsForPath, matchRequestRoute } from './routing/WebRoute';
-export { filesPart, FILES_PART, FILES_PART_VARIABLES } from './files/part';
+export { filesPart } from './files/part';
 // ...and those the files part (MicroWebSrv2.files) takes from it.
 export { STORAGE_SCHEME, STORAGE_MAX_NAME_BYTES, isStoragePath, storageFacts, addedMimeTypes, addedDefaultPages } from './files/registry';
 // Parts loaded on demand: their idle time, and whether one is loaded (tests, memory tools).

@@ -14,6 +14,7 @@ import { ChunkedSource, StreamSource, toByteSource } from './sources';
 import { filesPart } from '../files/part';
 import { findString } from '../text/strings';
 import { SERVER_HEADER } from './refusal';
+import { allowedMethods } from './dispatch';
 
 /** What a response needs from the HTTP session that owns the connection. */
 export interface ResponseSession {
@@ -21,8 +22,6 @@ export interface ResponseSession {
   canKeepAlive(response: HttpResponse): boolean;
   /** The head and body are queued; `keepAlive` says what was announced. */
   responseQueued(response: HttpResponse, keepAlive: boolean, upgraded: boolean): void;
-  /** Methods allowed on the request's path, for `Allow`. */
-  allowedMethods(request: HttpRequest): string[];
 }
 
 var CACHE_FOREVER = 'public, max-age=31536000';
@@ -246,7 +245,7 @@ export class HttpResponse {
 
   /** 405 with the `Allow` header RFC 9110 §15.5.6 requires (the original omits it). */
   ReturnMethodNotAllowed(): void {
-    var allowed = this.session !== null ? this.session.allowedMethods(this.Request) : [];
+    var allowed = this.session !== null ? allowedMethods(this.Request.head.path) : [];
     if (allowed.length && this.findHeader('allow') === null) this.SetHeader('Allow', allowed.join(', '));
     this.Return(405);
   }

@@ -12,44 +12,24 @@
 //
 // Memory: a session exists from a request's first byte to the end of its response (longer only while
 // pipelined input waits in its parser); an idle keep-alive connection has none (the server opens one
-// when data arrives, see Connection's openHandler).
+// when data arrives, see Connection's openHandler). Whether a request may start for memory is
+// admission.ts's; what answers a request no module and no route took is dispatch.ts's.
 
 import { RequestHead, RequestParser, RequestParserEvents, RequestParserLimits } from './RequestParser';
 import { HttpRequest, decodeRequestPath } from './HttpRequest';
 import { HttpResponse, ResponseSession } from './HttpResponse';
-import { serviceUnavailableResponse } from './refusal';
 import { Connection, ConnectionHandler } from '../transport/Connection';
-import { AllowedMethodsForPath, RouteMatch, matchRequestRoute } from '../routing/WebRoute';
+import { RouteField, RouteMatch, RouteMatchField, matchRequestRoute } from '../routing/WebRoute';
 import { freeVariables, variablesForBytes } from '../platform/memory';
-import { findString } from '../text/strings';
 import { holdPart } from '../platform/parts';
-import { HTTP_PART } from './part';
-import { filesPart } from '../files/part';
+import { HTTP_PART, REQUEST_BUDGET } from '../manifest';
+import { LogLevel, ServerContext } from '../ServerContext';
+import { Admitted, MAX_PENDING_SLOTS, admit, hasRoomFor, requestOver } from './admission';
+import { answerWithoutRoute } from './dispatch';
 
 type Phase = 'idle' | 'receiving' | 'handling' | 'sending' | 'closing' | 'upgraded';
 
-/** Methods the server knows; any other gets 501 rather than 405 (RFC 9110 §9.1). Space-separated,
- *  spaces at both ends: one string rather than an array of them (fewer variables on a board). */
-var KNOWN_METHODS = ' GET HEAD POST PUT DELETE OPTIONS PATCH TRACE CONNECT ';
-/** Pipelined input a connection may hold while its current response is under way, in BufferSlotSize units. */
-var MAX_PENDING_SLOTS = 4;
-/** Variables a request takes on a board from its first byte to its answer: input, parser, head and
- *  header fields, request, response, route, the call chain, the response head (measured: about 200
- *  in a route handler and 250 with its answer on Espruino 2v29, docs/MEMORY.md). A request starts
- *  only with this much free above MemoryReserveVars (else it waits, see onData). */
-var REQUEST_VARIABLES = 250;
-/** What is still to come once the head is parsed (the response and what the handler builds): below
- *  this above the reserve, the request gets 503. */
-var ANSWER_VARIABLES = 100;
-/** How long a request arriving while memory is short waits for memory (see onData), and how often
- *  it looks again. */
-var MEMORY_WAIT_MS = 1000;
-var MEMORY_RETRY_MS = 20;
-/** MicroWebSrv2's log levels (kept here to avoid a dependency cycle). */
-var DEBUG = 0;
-var WARNING = 2;
-
-export class HttpSession implements ConnectionHandler, RequestParserEvents, ResponseSession {
+export class HttpSession implements ConnectionHandler, RequestParserEvents, ResponseSession, Admitted {
   private parser!: RequestParser | null;
   private phase!: Phase;
   private currentRequest!: HttpRequest | null;
@@ -73,7 +53,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     connection.setTimeout(this.server.RequestsTimeoutSec);
     // Released with a session alive, the part would stay in memory through it, and the next
     // request would load a second copy.
-    holdPart(HTTP_PART, 1);
+    holdPart(HTTP_PART.name, 1);
     this.holdsPart = true;
   }
 
@@ -81,12 +61,12 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   private letPartGo(): void {
     if (!this.holdsPart) return;
     delete (this as any).holdsPart;
-    holdPart(HTTP_PART, -1);
+    holdPart(HTTP_PART.name, -1);
   }
 
-  /** The server that accepted the connection (null once it closed). */
-  get server(): any {
-    return this.connection.owner;
+  /** The server that accepted the connection (null once it closed: nothing reads it then). */
+  get server(): ServerContext {
+    return this.connection.owner!;
   }
 
   // ---- Connection events ----
@@ -97,28 +77,10 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   // freed (measured: about 55 variables per request, on every request; see failParser in
   // RequestParser.ts).
   onData(data: string): void {
-    if (this.deferred !== null) {
-      this.deferred += data;
-      if (this.deferred.length > this.server.BufferSlotSize * MAX_PENDING_SLOTS) this.connection.destroy();
-      return;
-    }
-    if (this.phase === 'idle' && !this.memoryWaited && requestsInProgress > 0 &&
-        (waitingSessions.length > 0 || !this.hasRoomFor(REQUEST_VARIABLES))) {
-      // Short of memory as a request starts while others are under way: their memory comes back
-      // when they are answered and drained, a moment later. Wait for that in line (behind any
-      // request already waiting) rather than refuse. Once no other request is under way it goes on
-      // (refused at its head, 503, if the memory to answer it is still missing); still short with
-      // others under way after MEMORY_WAIT_MS, it gets 503 without being parsed.
-      this.deferred = data;
-      this.deferredAt = Date.now();
-      waitingSessions.push(this);
-      if (waitingSessions.length === 1) setTimeout(resumeWaitingSession, MEMORY_RETRY_MS);
-      return;
-    }
     var server = this.server;
     if (this.phase === 'idle') {
+      if (!admit(this, data)) return;
       this.phase = 'receiving';
-      requestsInProgress++;
       this.connection.setTimeout(server.RequestsTimeoutSec);
     }
     var parser = this.parser;
@@ -126,15 +88,9 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     parser.feed(data);
     // Pipelined input waits in the parser while a response is under way; bound it.
     if (this.parser !== null && this.parser.pendingBytes > server.BufferSlotSize * MAX_PENDING_SLOTS) {
-      server.Log('Connection dropped: too much pipelined input', WARNING);
+      server.Log('Connection dropped: too much pipelined input', LogLevel.WARNING);
       this.connection.destroy();
     }
-  }
-
-  /** Room above MemoryReserveVars for `variables` more. */
-  hasRoomFor(variables: number): boolean {
-    var needed = this.server.MemoryReserveVars + variables;
-    return freeVariables(needed) >= needed;
   }
 
   onDrained(): void {
@@ -167,7 +123,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       return;
     }
     if (this.phase === 'handling') {
-      server.Log('No response from the handler of ' + this.describe() + ' within ' + server.HandlerTimeoutSec + ' s', WARNING);
+      server.Log('No response from the handler of ' + this.describe() + ' within ' + server.HandlerTimeoutSec + ' s', LogLevel.WARNING);
       this.mustClose = true;
       if (this.currentRequest !== null && !this.currentRequest.Response.HeadersSent) {
         this.currentRequest.Response.ReturnInternalServerError();
@@ -195,7 +151,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     var server = this.server;
     if (path === null) {
       this.earlyStatus = 400;
-    } else if (!this.hasRoomFor(ANSWER_VARIABLES)) {
+    } else if (!hasRoomFor(server, REQUEST_BUDGET.answerVariables)) {
       // Answering takes memory too (the response, its head, what the handler builds): with less
       // than that above the reserve (even after waiting, see onData), 503 and close rather than
       // run the board out of memory mid-answer.
@@ -204,7 +160,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
       var route = this.route = matchRequestRoute(head.method, head.path);
       if (route !== null) {
         // A body is buffered whole for its handler: refused now if it would eat the memory reserve.
-        if (head.contentLength === 0 || this.hasRoomFor(variablesForBytes(head.chunked ? server.BufferSlotSize : head.contentLength))) {
+        if (head.contentLength === 0 || hasRoomFor(server, variablesForBytes(head.chunked ? server.BufferSlotSize : head.contentLength))) {
           if (head.expectContinue && head.contentLength !== 0) this.connection.send('HTTP/1.1 100 Continue\r\n\r\n');
           return;
         }
@@ -229,7 +185,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   /** 503 at the request's end, connection closed: the board is short of memory. The caller sees
    *  to the body (not kept). */
   private refuseForMemory(): void {
-    this.server.Log('Request refused: free memory below MemoryReserveVars (' + freeVariables(Infinity) + ' variables free)', WARNING);
+    this.server.Log('Request refused: free memory below MemoryReserveVars (' + freeVariables(Infinity) + ' variables free)', LogLevel.WARNING);
     this.earlyStatus = 503;
     this.mustClose = true;
     this.route = null;
@@ -240,7 +196,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     var server = this.server;
     // Chunked bodies announce no length: check as they grow. The rest is read and thrown away
     // (the parser cannot stop in the middle of a body), within MaxRequestContentLength.
-    if (this.currentRequest !== null && this.currentRequest.head.chunked && !this.hasRoomFor(variablesForBytes(data.length))) {
+    if (this.currentRequest !== null && this.currentRequest.head.chunked && !hasRoomFor(server, variablesForBytes(data.length))) {
       this.refuseForMemory();
       this.parser!.discardBody = true;
       return;
@@ -264,7 +220,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
 
   onError(status: number, message: string): void {
     this.mustClose = true;
-    this.server.Log('Bad request (' + status + '): ' + message, DEBUG);
+    this.server.Log('Bad request (' + status + '): ' + message, LogLevel.DEBUG);
     if (this.currentRequest !== null && this.currentRequest.Response.HeadersSent) {
       this.connection.end();
       return;
@@ -304,15 +260,6 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     this.connection.setProgressTimeout(timeout);
   }
 
-  allowedMethods(request: HttpRequest): string[] {
-    var methods = AllowedMethodsForPath(request.head.path);
-    if (methods.length) {
-      if (methods.indexOf('OPTIONS') < 0) methods.push('OPTIONS');
-      return methods;
-    }
-    return ['GET', 'HEAD', 'OPTIONS'];
-  }
-
   // ---- Dispatch ----
 
   private dispatch(request: HttpRequest): void {
@@ -321,26 +268,8 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     try {
       if (server.runModules(request) || response.HeadersSent || this.phase !== 'handling') return;
       var route = this.route;
-      if (route !== null) {
-        // [entry, args]; an entry is [method, routePath, handler, name] (WebRoute.ts).
-        route[0][2](server, request, route[1]);
-        return;
-      }
-      var method = request.Method;
-      if (findString(KNOWN_METHODS, ' ' + method + ' ') < 0) {
-        response.ReturnNotImplemented();
-      } else if (method === 'OPTIONS') {
-        this.answerOptions(request);
-      } else if (AllowedMethodsForPath(request.head.path).length) {
-        // The path is a route's, under other methods: the route defines the resource.
-        response.ReturnMethodNotAllowed();
-      } else if (method === 'GET' || method === 'HEAD') {
-        var files = filesPart(server);
-        if (files === null) response.ReturnServiceUnavailable();
-        else files.serveStaticFile(server, request);
-      } else {
-        response.ReturnMethodNotAllowed();
-      }
+      if (route !== null) route[RouteMatchField.Entry][RouteField.Handler](server, request, route[RouteMatchField.Args]);
+      else answerWithoutRoute(request);
     } catch (e) {
       server.logException('Handler of ' + this.describe(), e);
       if (!response.HeadersSent) {
@@ -350,24 +279,6 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
         this.connection.destroy();
       }
     }
-  }
-
-  /** OPTIONS outside routes: 204 with Allow, plus permissive CORS pre-flight headers with CORSAllowAll. */
-  private answerOptions(request: HttpRequest): void {
-    var server = this.server;
-    var response = request.Response;
-    response.SetHeader('Allow', this.allowedMethods(request).join(', '));
-    if (server.CORSAllowAll) {
-      // Browsers ignore `*` when credentials are allowed, so echo what the pre-flight asks for.
-      var origin = request.Origin;
-      if (origin && !server.AllowAllOrigins) response.SetHeader('Access-Control-Allow-Origin', origin);
-      response.SetHeader('Access-Control-Allow-Methods', request.GetHeader('access-control-request-method') || '*');
-      response.SetHeader('Access-Control-Allow-Headers', request.GetHeader('access-control-request-headers') || '*');
-      response.SetHeader('Access-Control-Allow-Credentials', 'true');
-      response.SetHeader('Access-Control-Max-Age', '86400');
-      if (origin && !server.AllowAllOrigins) response.SetHeader('Vary', 'Origin');
-    }
-    response.Return(204);
   }
 
   /** Back to idle: the connection drops this session, so a kept-alive connection costs only itself. */
@@ -401,7 +312,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   /** The request under way (if any) is over: it no longer counts in requestsInProgress. */
   private leaveProgress(): void {
     var phase = this.phase;
-    if (phase === 'receiving' || phase === 'handling' || phase === 'sending') requestsInProgress--;
+    if (phase === 'receiving' || phase === 'handling' || phase === 'sending') requestOver();
   }
 
   /** Answers a request that never became an HttpRequest (parse error, time-out). */
@@ -436,7 +347,7 @@ defaults.holdsPart = false;
  *  from it (it lives with the part: an idle server holds none). */
 var sharedLimits: RequestParserLimits | null = null;
 
-function parserLimits(server: any): RequestParserLimits {
+function parserLimits(server: ServerContext): RequestParserLimits {
   var limits = sharedLimits;
   if (limits === null || limits.maxRequestLineLength !== server.BufferSlotSize || limits.maxContentLength !== server.MaxRequestContentLength) {
     limits = sharedLimits = {
@@ -448,40 +359,4 @@ function parserLimits(server: any): RequestParserLimits {
     };
   }
   return limits;
-}
-
-/** Requests of every session between their first byte and the end of their response (or their
- *  connection's): while there are none, waiting for memory is pointless. */
-var requestsInProgress = 0;
-
-/** Sessions whose request waits for memory, oldest first (see onData). One list and one timer for
- *  all of them: a timer each would itself take the memory they wait for. */
-var waitingSessions: HttpSession[] = [];
-
-/** Resumes the oldest waiting request once there is room for it (or once it waited MEMORY_WAIT_MS),
- *  one a turn: between two, Espruino's idle loop sends what the previous one queued, freeing it. */
-function resumeWaitingSession(): void {
-  var session = waitingSessions[0];
-  if (session.connection.closed) {
-    waitingSessions.shift();
-  } else if (requestsInProgress === 0 || session.hasRoomFor(REQUEST_VARIABLES)) {
-    waitingSessions.shift();
-    var data = session.deferred as string;
-    var self: any = session;
-    delete self.deferred;
-    delete self.deferredAt;
-    // With no other request under way, waiting longer brings no memory back: onData takes the
-    // request as it is (refused at its head if the memory to answer it is missing).
-    session.memoryWaited = true;
-    session.onData(data);
-  } else if (Date.now() - session.deferredAt >= MEMORY_WAIT_MS) {
-    // Still short, others still under way: refused without being parsed (parsing it would take
-    // the memory that is missing; several refusals parsed at once ran a 4,095-variable board out).
-    waitingSessions.shift();
-    delete (session as any).deferred;
-    session.server.Log('Request refused: free memory below MemoryReserveVars after waiting ' + MEMORY_WAIT_MS + ' ms', WARNING);
-    session.connection.send(serviceUnavailableResponse());
-    session.connection.end();
-  }
-  if (waitingSessions.length) setTimeout(resumeWaitingSession, MEMORY_RETRY_MS);
 }

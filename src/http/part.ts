@@ -5,11 +5,7 @@
 // costs a board while it waits.
 
 import { loadPart } from '../platform/parts';
-
-export var HTTP_PART = 'MicroWebSrv2.http';
-
-/** Variables the part takes while loaded, with margin (measured: docs/MEMORY.md). */
-var HTTP_PART_VARIABLES = 1150;
+import { HTTP_PART } from '../manifest';
 
 /**
  * The part's exports while it is loaded, empty otherwise: the other bundles (the files part, the
@@ -20,5 +16,5 @@ export var http: any = {};
 /** The part's exports (loading it), or null when free memory above the server's
  *  MemoryReserveVars cannot hold it. */
 export function httpPart(server: any): any {
-  return loadPart(HTTP_PART, HTTP_PART_VARIABLES, server.MemoryReserveVars || 0, http);
+  return loadPart(HTTP_PART.name, HTTP_PART.variables, server.MemoryReserveVars || 0, http);
 }

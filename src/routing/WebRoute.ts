@@ -22,12 +22,15 @@ export var PATCH = 'PATCH';
 export type RouteArgs = { [name: string]: string | number };
 export type RouteHandler = (microWebSrv2: any, request: any, args?: RouteArgs) => void;
 
-/** [method, routePath, handler, name]. */
+/** [method, routePath, handler, name]: read through RouteField. */
 export type RouteEntry = [string, string, RouteHandler, string | null];
-const METHOD = 0;
-const PATTERN = 1;
-const HANDLER = 2;
-const NAME = 3;
+/** The fields of a RouteEntry (a const enum: tsc writes the numbers, nothing reaches a board). */
+export const enum RouteField {
+  Method = 0,
+  Pattern = 1,
+  Handler = 2,
+  Name = 3,
+}
 
 export interface RouteResult {
   Handler: RouteHandler;
@@ -69,7 +72,7 @@ export function RegisterRoute(handler: RouteHandler, method: string, routePath: 
   method = method.toUpperCase();
   // Registering the same method and path again replaces the handler (a reloaded app must not stack routes).
   for (var r = 0; r < routes.length; r++) {
-    if (routes[r][METHOD] === method && routes[r][PATTERN] === routePath) routes.splice(r--, 1);
+    if (routes[r][RouteField.Method] === method && routes[r][RouteField.Pattern] === routePath) routes.splice(r--, 1);
   }
   routes.push([method, routePath, handler, name ? name : null]);
 }
@@ -91,7 +94,7 @@ function convertArg(value: string): string | number {
 
 /** Matches raw (still percent-encoded) path segments against a route; returns its args or null. */
 function matchRoute(route: RouteEntry, segments: string[]): RouteArgs | null {
-  var pattern = splitPath(route[PATTERN]);
+  var pattern = splitPath(route[RouteField.Pattern]);
   if (pattern.length !== segments.length) return null;
   var args: RouteArgs = {};
   for (var i = 0; i < segments.length; i++) {
@@ -109,6 +112,11 @@ function matchRoute(route: RouteEntry, segments: string[]): RouteArgs | null {
 
 /** A route found for a request: its entry (the table's own array) and its arguments. */
 export type RouteMatch = [RouteEntry, RouteArgs];
+/** The fields of a RouteMatch. */
+export const enum RouteMatchField {
+  Entry = 0,
+  Args = 1,
+}
 
 /**
  * The route for a method and a path, as the HTTP session keeps it while the request is under way:
@@ -123,8 +131,8 @@ export function matchRequestRoute(method: string, path: string): RouteMatch | nu
   var headFallback: RouteMatch | null = null;
   for (var i = 0; i < routes.length; i++) {
     var route = routes[i];
-    var sameMethod = route[METHOD] === method;
-    if (!sameMethod && !(method === HEAD && route[METHOD] === GET && headFallback === null)) continue;
+    var sameMethod = route[RouteField.Method] === method;
+    if (!sameMethod && !(method === HEAD && route[RouteField.Method] === GET && headFallback === null)) continue;
     var args = matchRoute(route, segments);
     if (args === null) continue;
     if (sameMethod) return [route, args];
@@ -137,8 +145,8 @@ export function matchRequestRoute(method: string, path: string): RouteMatch | nu
 export function ResolveRoute(method: string, path: string): RouteResult | null {
   var match = matchRequestRoute(method, path);
   if (match === null) return null;
-  var route = match[0];
-  return { Handler: route[HANDLER], Method: route[METHOD], RoutePath: route[PATTERN], Name: route[NAME], Args: match[1] };
+  var route = match[RouteMatchField.Entry];
+  return { Handler: route[RouteField.Handler], Method: route[RouteField.Method], RoutePath: route[RouteField.Pattern], Name: route[RouteField.Name], Args: match[RouteMatchField.Args] };
 }
 
 /** Methods that have a route for this path (for `405` with `Allow`); empty when the path has no route. */
@@ -146,8 +154,8 @@ export function AllowedMethodsForPath(path: string): string[] {
   var segments = splitPath(path);
   var methods: string[] = [];
   for (var i = 0; i < routes.length; i++) {
-    if (methods.indexOf(routes[i][METHOD]) >= 0) continue;
-    if (matchRoute(routes[i], segments) !== null) methods.push(routes[i][METHOD]);
+    if (methods.indexOf(routes[i][RouteField.Method]) >= 0) continue;
+    if (matchRoute(routes[i], segments) !== null) methods.push(routes[i][RouteField.Method]);
   }
   if (methods.indexOf(GET) >= 0 && methods.indexOf(HEAD) < 0) methods.push(HEAD);
   return methods;
@@ -158,9 +166,9 @@ export function PathFromRoute(routeName: string, routeArgs?: RouteArgs): string 
   checkNonEmptyString(routeName, 'PathFromRoute: routeName');
   for (var i = 0; i < routes.length; i++) {
     var route = routes[i];
-    if (route[NAME] !== routeName) continue;
+    if (route[RouteField.Name] !== routeName) continue;
     var path = '';
-    var pattern = splitPath(route[PATTERN]);
+    var pattern = splitPath(route[RouteField.Pattern]);
     for (var s = 0; s < pattern.length; s++) {
       var segment = pattern[s];
       var name = argName(segment);

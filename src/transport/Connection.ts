@@ -14,6 +14,7 @@
 // session) exists from a request's first byte to the end of its response.
 
 import { freeVariables } from '../platform/memory';
+import type { ServerContext } from '../ServerContext';
 
 /** A pull source of binary data: files, streams, chunked encoders. `read` returns '' or undefined at the end. */
 export interface ByteSource {
@@ -35,14 +36,10 @@ export interface ConnectionHandler {
 }
 
 /** The server that accepted the connection: its settings, and who to tell when it is gone. */
-export interface ConnectionListener {
-  BufferSlotSize: number;
+export interface ConnectionListener extends ServerContext {
   /** The handler for a connection that has none (a fresh or idle keep-alive one) when data arrives:
    *  an idle connection then holds no handler object at all. */
   openHandler(connection: Connection): ConnectionHandler | null;
-  /** Free variables to keep: slices shrink, then wait, rather than write into the last half of it. */
-  MemoryReserveVars: number;
-  IsSSLEnabled: boolean;
   onConnectionReleased(connection: Connection): void;
 }
 

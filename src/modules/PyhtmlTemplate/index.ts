@@ -14,11 +14,8 @@
 
 import { TemplateScope } from './runtime';
 import { loadPart } from '../../platform/parts';
-
-/** What serves a page, a part loaded on demand (renderPart.ts). */
-var RENDER_PART = 'MicroWebSrv2.pyhtml-render';
-/** Variables the part takes while loaded, with margin (measured: docs/MEMORY.md). */
-var RENDER_PART_VARIABLES = 250;
+import { PYHTML_RENDER_PART } from '../../manifest';
+import { LogLevel } from '../../ServerContext';
 
 var EXTENSION = '.pyhtml';
 
@@ -52,9 +49,9 @@ export class PyhtmlTemplate {
     // No such page (or a directory of that name, served by its default page): the routes, then the
     // static files answer, with not found as for any file.
     if (physicalPath === null || !isPagePath(physicalPath)) return;
-    var part = loadPart(RENDER_PART, RENDER_PART_VARIABLES, microWebSrv2.MemoryReserveVars || 0);
+    var part = loadPart(PYHTML_RENDER_PART.name, PYHTML_RENDER_PART.variables, microWebSrv2.MemoryReserveVars || 0);
     if (part === null) {
-      microWebSrv2.Log('Template ' + request.Path + ': not enough free memory to load ' + RENDER_PART, 2);
+      microWebSrv2.Log('Template ' + request.Path + ': not enough free memory to load ' + PYHTML_RENDER_PART.name, LogLevel.WARNING);
       request.Response.SetHeader('Retry-After', 1);
       request.Response.ReturnServiceUnavailable();
       return;

@@ -9,13 +9,8 @@ import { utf8Encode } from '../../text/utf8';
 import { htmlEscape } from '../../text/html';
 import { freeVariables, variablesForBytes } from '../../platform/memory';
 import { forgetKept, isPartLoaded, keepWhileUsed, loadPart, takeKept } from '../../platform/parts';
-import { FILES_PART, FILES_PART_VARIABLES } from '../../files/part';
+import { FILES_PART, PYHTML_COMPILE_PART } from '../../manifest';
 import type { PyhtmlTemplate } from './index';
-
-/** The compiler, a part loaded on demand (compilerPart.ts). */
-var COMPILER_PART = 'MicroWebSrv2.pyhtml-compile';
-/** Variables the compiler takes while loaded, with margin (measured: docs/MEMORY.md). */
-var COMPILER_PART_VARIABLES = 400;
 
 interface CachedPage {
   size: number;
@@ -105,9 +100,9 @@ function loadPage(module: PyhtmlTemplate, microWebSrv2: any, physicalPath: strin
   var cached: CachedPage | undefined = takeKept(key);
   if (cached !== undefined && cached.size === info.size && cached.mtime === info.mtime) return cached.template;
   var needed = (microWebSrv2.MemoryReserveVars || 0) + COMPILE_COPIES * variablesForBytes(info.size) +
-    (isPartLoaded(COMPILER_PART) ? 0 : COMPILER_PART_VARIABLES);
+    (isPartLoaded(PYHTML_COMPILE_PART.name) ? 0 : PYHTML_COMPILE_PART.variables);
   // Compiling needs no files part: when only its memory is missing, it is let go below.
-  var filesRoom = isPartLoaded(FILES_PART) ? FILES_PART_VARIABLES : 0;
+  var filesRoom = isPartLoaded(FILES_PART.name) ? FILES_PART.variables : 0;
   if (freeVariables(needed) + filesRoom < needed) throw new (MemoryShort as any)('compile the page');
   var source = readAll(files.open(physicalPath));
   files = null;
@@ -115,15 +110,15 @@ function loadPage(module: PyhtmlTemplate, microWebSrv2: any, physicalPath: strin
   if (freeVariables(needed) < needed) {
     // Released now rather than after partSettings.idleMs (the next file to serve reads it again):
     // on a 4,095-variable board this is what lets a page of about 1 KB compile at all.
-    forgetKept(FILES_PART);
+    forgetKept(FILES_PART.name);
     if (freeVariables(needed) < needed) throw new (MemoryShort as any)('compile the page');
   }
   // Page files are UTF-8: the compiler scans the bytes and decodes only the code it generates.
   var template = templateOf(compiler(microWebSrv2).compilePage(source, { utf8Bytes: true }));
   // Nothing keeps the compiler once the page is compiled: with memory short, release it now
   // rather than after partSettings.idleMs (the next page to compile reads it again).
-  var roomToKeep = (microWebSrv2.MemoryReserveVars || 0) + 2 * COMPILER_PART_VARIABLES;
-  if (freeVariables(roomToKeep) < roomToKeep) forgetKept(COMPILER_PART);
+  var roomToKeep = (microWebSrv2.MemoryReserveVars || 0) + 2 * PYHTML_COMPILE_PART.variables;
+  if (freeVariables(roomToKeep) < roomToKeep) forgetKept(PYHTML_COMPILE_PART.name);
   keepWhileUsed(key, { size: info.size, mtime: info.mtime, template: template });
   var names: string[] = [];
   var kept = module.pageKeys;
@@ -165,7 +160,7 @@ function sendPage(response: any, code: number, bytes: string): void {
 
 /** The compiler part; throws (a 500 for the page) when loading it would cut into MemoryReserveVars. */
 function compiler(microWebSrv2: any): any {
-  var part = loadPart(COMPILER_PART, COMPILER_PART_VARIABLES, microWebSrv2.MemoryReserveVars || 0);
+  var part = loadPart(PYHTML_COMPILE_PART.name, PYHTML_COMPILE_PART.variables, microWebSrv2.MemoryReserveVars || 0);
   if (part === null) throw new Error('Not enough free memory to load the page compiler');
   return part;
 }

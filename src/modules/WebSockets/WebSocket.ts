@@ -16,10 +16,11 @@ import { utf8Encode } from '../../text/utf8';
 import { toBinaryString } from '../../text/binary';
 import { freeVariables, variablesForBytes } from '../../platform/memory';
 import { holdPart } from '../../platform/parts';
-import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC, SOCKET_PART } from './defaults';
+import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC } from './defaults';
 import { HttpRequest, decodeRequestPath } from '../../http/HttpRequest';
 import { RequestHead } from '../../http/RequestParser';
-import { HTTP_PART, httpPart } from '../../http/part';
+import { httpPart } from '../../http/part';
+import { HTTP_PART, WS_SOCKET_PART } from '../../manifest';
 
 type WebSocketPhase = 'open' | 'closing' | 'closed';
 
@@ -97,9 +98,9 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
       this.phase = 'closed';
       return;
     }
-    holdPart(SOCKET_PART, 1);
+    holdPart(WS_SOCKET_PART.name, 1);
     // The request kept whole is made of the HTTP part: held with it (see releaseRequest).
-    holdPart(HTTP_PART, 1);
+    holdPart(HTTP_PART.name, 1);
   }
 
   get IsClosed(): boolean { return this.phase !== 'open'; }
@@ -114,7 +115,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   get Request(): HttpRequest {
     if (this.upgradeRequest !== null) return this.upgradeRequest;
     // Built by the HTTP part, which an idle server has released (the names below come from it).
-    if (httpPart(this.server) === null) throw new Error('Not enough free memory to load ' + HTTP_PART);
+    if (httpPart(this.server) === null) throw new Error('Not enough free memory to load ' + HTTP_PART.name);
     var query = this.requestTarget.indexOf('?');
     var path = query < 0 ? this.requestTarget : this.requestTarget.substring(0, query);
     var head = new RequestHead('GET', '1.1', path);
@@ -131,7 +132,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   /** Keeps only the request's target from here on (after OnWebSocketAccepted; see Request). */
   releaseRequest(): void {
     if (this.upgradeRequest === null) return;
-    if (this.phase !== 'closed') holdPart(HTTP_PART, -1);
+    if (this.phase !== 'closed') holdPart(HTTP_PART.name, -1);
     var head = this.upgradeRequest.head;
     this.requestTarget = head.path + (head.query ? '?' + head.query : '');
     delete (this as any).upgradeRequest;
@@ -222,9 +223,9 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
 
   onClosed(): void {
     // A request still kept (KeepRequestHeaders) stays readable, but no longer holds the HTTP part.
-    if (this.upgradeRequest !== null) holdPart(HTTP_PART, -1);
+    if (this.upgradeRequest !== null) holdPart(HTTP_PART.name, -1);
     this.phase = 'closed';
-    holdPart(SOCKET_PART, -1);
+    holdPart(WS_SOCKET_PART.name, -1);
     var callback = this.OnClosed;
     if (callback) {
       try {

@@ -7,14 +7,8 @@
 import type { WebSocket } from './WebSocket';
 import { forgetKept, loadPart } from '../../platform/parts';
 import { freeVariables } from '../../platform/memory';
-import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC, SOCKET_PART } from './defaults';
-
-/** Parts loaded on demand, and what each takes loaded, with margin (measured: docs/MEMORY.md): the
- *  handshake's checks (handshakePart.ts), and the WebSocket (socketPart.ts, named in defaults.ts),
- *  which every open WebSocket holds. */
-var HANDSHAKE_PART = 'MicroWebSrv2.ws-handshake';
-var HANDSHAKE_PART_VARIABLES = 150;
-var SOCKET_PART_VARIABLES = 450;
+import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC } from './defaults';
+import { WS_HANDSHAKE_PART, WS_SOCKET_PART } from '../../manifest';
 
 /** The send queue's default bound, in BufferSlotSize units. */
 var SEND_QUEUE_SLOTS = 4;
@@ -48,7 +42,7 @@ export class WebSockets {
     if (!request.IsUpgrade) return;
     var response = request.Response;
     var reserve = microWebSrv2.MemoryReserveVars || 0;
-    var handshake = loadPart(HANDSHAKE_PART, HANDSHAKE_PART_VARIABLES, reserve);
+    var handshake = loadPart(WS_HANDSHAKE_PART.name, WS_HANDSHAKE_PART.variables, reserve);
     if (handshake === null) {
       response.ReturnServiceUnavailable();
       return;
@@ -68,7 +62,7 @@ export class WebSockets {
       // Echoed only when it is one the client offered (RFC 6455 §4.2.2).
       if (chosen && check.protocols.indexOf(chosen) >= 0) response.SetHeader('Sec-WebSocket-Protocol', chosen);
     }
-    var socketPart = loadPart(SOCKET_PART, SOCKET_PART_VARIABLES, reserve);
+    var socketPart = loadPart(WS_SOCKET_PART.name, WS_SOCKET_PART.variables, reserve);
     if (socketPart === null) {
       response.ReturnServiceUnavailable();
       return;
@@ -94,7 +88,7 @@ export class WebSockets {
     if (!this.KeepRequestHeaders) webSocket.releaseRequest();
     // Nothing keeps the handshake once the WebSocket is open: with memory short, release it now
     // rather than after partSettings.idleMs (the next upgrade reads it again), as the compiler is.
-    var roomToKeep = reserve + 2 * HANDSHAKE_PART_VARIABLES;
-    if (freeVariables(roomToKeep) < roomToKeep) forgetKept(HANDSHAKE_PART);
+    var roomToKeep = reserve + 2 * WS_HANDSHAKE_PART.variables;
+    if (freeVariables(roomToKeep) < roomToKeep) forgetKept(WS_HANDSHAKE_PART.name);
   }
 }
