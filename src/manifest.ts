@@ -1,7 +1,7 @@
 // The bundles a board loads, and what each costs it. Which source goes into which bundle is the
 // folder it sits in (scripts/build.js: one bundle per folder with an index.ts); this file names
 // each bundle (its Storage / Modules.addCached name), says who loads it (loadedBy: null for what the
-// application loads, else the bundle that loads it on demand, src/platform/parts.ts), and how many
+// application loads, else the bundle that loads it on demand, src/core/platform/partLoader.ts), and how many
 // variables it takes loaded, with margin (measured: docs/MEMORY.md, `npm run mem`).
 //
 // The upload and the memory tools read this file too (scripts/lib/bundles.js). The code of every

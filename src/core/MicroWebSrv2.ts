@@ -1,11 +1,14 @@
 // The MicroWebSrv2 class: configuration (the original's properties and presets), start and stop,
-// logging, modules, and the fall-backs after routes (static files, OPTIONS).
+// accepting connections, logging, modules, and the files API (through the files part). What serves
+// a request is the HTTP part's (src/parts/http/): the fall-backs after modules and routes (501,
+// OPTIONS, 405, static files) are its dispatch.ts.
 
 import { XAsyncSocketsPool } from './transport/XAsyncSocketsPool';
 import { Connection, ConnectionHandler } from './transport/Connection';
 import { httpPart } from './parts';
 import type { HttpRequest } from '../parts/http/HttpRequest';
 import type { FilesPart } from '../parts/files';
+import type { HttpPart } from '../parts/http';
 import { LogLevel, ServerContext } from './ServerContext';
 import { internalErrorResponse, serviceUnavailableResponse } from './http/refusal';
 import { FileBackend } from '../parts/files/FileBackend';
@@ -311,8 +314,8 @@ export class MicroWebSrv2 implements ServerContext {
   /** A connection of this server received data with no session: a request starts, with the HTTP
    *  part (loaded now if it is not); without the memory to load it, 503 and close. */
   openHandler(connection: Connection): ConnectionHandler | null {
-    var part: any = null;
-    var missing: any = null;
+    var part: HttpPart | null = null;
+    var missing: unknown = null;
     try {
       part = httpPart(this);
     } catch (e) {

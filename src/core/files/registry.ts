@@ -1,7 +1,7 @@
 // What file serving keeps for the server's lifetime: the application's additions (AddMimeType,
 // AddDefaultPage), what is known of Storage files (sizes, CRC-32 entity tags) and the names the
 // configuration checks. Kept in the core: the code that serves files is a part loaded on demand
-// (src/platform/parts.ts) and released when idle, and all this must outlive it.
+// (src/core/platform/partLoader.ts) and released when idle, and all this must outlive it.
 
 /** Physical paths starting with this name a Storage file: `storage:w/index.html`. */
 export var STORAGE_SCHEME = 'storage:';

@@ -1,4 +1,4 @@
-// What the core answers without the HTTP part (src/http/part.ts): a client refused before it has a
+// What the core answers without the HTTP part (src/core/parts.ts): a client refused before it has a
 // request (a connection over capacity, no memory to load the part, a request still short of memory
 // after waiting) gets a whole 503 built from strings, since memory is what is missing; a part that
 // cannot be loaded at all (not in Storage) a whole 500. The pages are the ones Return(503) and

@@ -39,7 +39,7 @@ function inStorage(name: string): boolean {
  * Callers keep the exports only while they use them (see src/core/parts.ts): a bundle that kept
  * them from its own load would keep the part loaded for good.
  */
-export function loadPart(name: string, partVars: number, reserveVars: number): any {
+export function loadPart<Exports>(name: string, partVars: number, reserveVars: number): Exports | null {
   var exports = takeKept(name);
   if (exports !== undefined) return exports;
   var needed = reserveVars + partVars;

@@ -10,6 +10,8 @@
 // - a GET route also answers HEAD (the response then carries no body).
 
 import { percentDecode, percentEncode } from '../http/url';
+import type { MicroWebSrv2 } from '../MicroWebSrv2';
+import type { HttpRequest } from '../../parts/http/HttpRequest';
 
 export var GET = 'GET';
 export var HEAD = 'HEAD';
@@ -20,7 +22,7 @@ export var OPTIONS = 'OPTIONS';
 export var PATCH = 'PATCH';
 
 export type RouteArgs = { [name: string]: string | number };
-export type RouteHandler = (microWebSrv2: any, request: any, args?: RouteArgs) => void;
+export type RouteHandler = (microWebSrv2: MicroWebSrv2, request: HttpRequest, args?: RouteArgs) => void;
 
 /** [method, routePath, handler, name]: read through RouteField. */
 export type RouteEntry = [string, string, RouteHandler, string | null];

@@ -80,7 +80,7 @@ function onSocketClose(this: any): void {
 
 
 export class Connection {
-  /** WRITING | CLOSING | CLOSED. */
+  /** WRITING | CLOSING | CLOSED | ENDED | DRAIN_LISTENED, in one number (one variable). */
   private flags!: number;
   /** Binary strings and [SOURCE_MARK, ByteSource] pairs waiting to be sent; null when empty. */
   private queue!: any[] | null;

@@ -11,6 +11,8 @@ import { findVariants, FileVariants, sendFileVariants } from './FileResponse';
 import { mimeTypeFromFilename } from './mime';
 import { utf8Encode } from '../../core/text/utf8';
 import { addedDefaultPages } from '../../core/files/registry';
+import type { ServerContext } from '../../core/ServerContext';
+import type { HttpRequest } from '../http/HttpRequest';
 
 /** Searched in order when a directory is requested, then those AddDefaultPage added. */
 var DEFAULT_PAGES = ['index.html', 'index.htm', 'default.html', 'default.htm'];
@@ -80,7 +82,7 @@ export function resolveFile(files: FileBackend, rootPath: string, urlPath: strin
 }
 
 /** `Location` of a directory's trailing-slash URL: the raw path (one leading `/`, never `//host`) and query. */
-function directoryLocation(request: any): string {
+function directoryLocation(request: HttpRequest): string {
   var path: string = request.head.path;
   var start = 0;
   while (start < path.length - 1 && path.charAt(start) === '/' && path.charAt(start + 1) === '/') start++;
@@ -92,7 +94,7 @@ function directoryLocation(request: any): string {
  * Answers GET/HEAD for a static file: the file (see FileResponse.ts), 301 from a directory to its
  * `/` URL, 403 for an extension missing from the MIME table unless ServeUnknownTypes, else not found.
  */
-export function serveStaticFile(server: any, request: any): void {
+export function serveStaticFile(server: ServerContext, request: HttpRequest): void {
   var response = request.Response;
   var files: FileBackend = server.files;
   var urlPath: string = request.Path;

@@ -3,6 +3,7 @@
 // entity tag (null when the backend has none) and its modification time (0 when unknown).
 
 import { parseHttpDate } from './httpDate';
+import type { HttpRequest } from '../http/HttpRequest';
 
 /** Whole seconds: HTTP dates carry no milliseconds. */
 function seconds(ms: number): number {
@@ -40,7 +41,7 @@ export function tagListMatches(header: string, etag: string | null, strong: bool
 }
 
 /** The time of a date header, or NaN when absent or not an IMF-fixdate. */
-function headerDate(request: any, name: string): number {
+function headerDate(request: HttpRequest, name: string): number {
   var value = request.GetHeader(name);
   return value ? parseHttpDate(value.trim()) : NaN;
 }
@@ -49,7 +50,7 @@ function headerDate(request: any, name: string): number {
  * The status the preconditions call for: 304 (not modified: GET and HEAD), 412 (precondition
  * failed), or 0 to go on with the request.
  */
-export function preconditionStatus(request: any, etag: string | null, mtime: number): number {
+export function preconditionStatus(request: HttpRequest, etag: string | null, mtime: number): number {
   var safe = request.Method === 'GET' || request.Method === 'HEAD';
   var ifMatch = request.GetHeader('if-match').trim();
   if (ifMatch) {
@@ -74,7 +75,7 @@ export function preconditionStatus(request: any, etag: string | null, mtime: num
  * Whether a Range may be honoured under If-Range (§13.1.5): absent, a strong entity tag equal to
  * the file's, or the exact date of its modification time. Otherwise the whole file is sent.
  */
-export function ifRangeAllows(request: any, etag: string | null, mtime: number): boolean {
+export function ifRangeAllows(request: HttpRequest, etag: string | null, mtime: number): boolean {
   var value = request.GetHeader('if-range').trim();
   if (!value) return true;
   if (value.charAt(0) === '"' || value.substring(0, 2) === 'W/') {

@@ -7,6 +7,7 @@ import { HttpResponse } from './HttpResponse';
 import { parseQuery, percentDecode } from '../../core/http/url';
 import { utf8Decode } from '../../core/text/utf8';
 import { Connection } from '../../core/transport/Connection';
+import type { ServerContext } from '../../core/ServerContext';
 
 function listFromHeader(value: string | undefined, separator: string): string[] {
   if (!value) return [];
@@ -27,8 +28,8 @@ export class HttpRequest {
   readonly Response: HttpResponse;
 
   constructor(
-    /** The server this request came to (typed loosely to avoid a cycle in declarations). @internal */
-    readonly server: any,
+    /** The server this request came to. @internal */
+    readonly server: ServerContext,
     readonly connection: Connection,
     readonly head: RequestHead,
     /** Percent-decoded path. */

@@ -15,6 +15,7 @@ import { filesPart } from '../../core/parts';
 import { findString } from '../../core/text/strings';
 import { SERVER_HEADER } from '../../core/http/refusal';
 import { allowedMethods } from './dispatch';
+import type { MicroWebSrv2 } from '../../core/MicroWebSrv2';
 
 /** What a response needs from the HTTP session that owns the connection. */
 export interface ResponseSession {
@@ -40,7 +41,7 @@ export class HttpResponse {
   ContentType!: string | null;
   ContentCharset!: string | null;
   ContentLength!: number;
-  OnSent!: ((microWebSrv2: any, response: HttpResponse) => void) | null;
+  OnSent!: ((microWebSrv2: MicroWebSrv2, response: HttpResponse) => void) | null;
 
   constructor(readonly Request: HttpRequest) {}
 

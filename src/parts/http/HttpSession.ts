@@ -24,6 +24,7 @@ import { freeVariables, variablesForBytes } from '../../core/platform/memory';
 import { holdPart } from '../../core/platform/partLoader';
 import { HTTP_PART, REQUEST_BUDGET } from '../../manifest';
 import { LogLevel, ServerContext } from '../../core/ServerContext';
+import type { MicroWebSrv2 } from '../../core/MicroWebSrv2';
 import { Admitted, MAX_PENDING_SLOTS, admit, hasRoomFor, requestOver } from './admission';
 import { answerWithoutRoute } from './dispatch';
 
@@ -100,7 +101,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     this.connection.setProgressTimeout(0);
     if (response !== null && response.OnSent) {
       try {
-        response.OnSent(server, response);
+        response.OnSent(server as MicroWebSrv2, response);
       } catch (e) {
         server.logException('OnSent callback', e);
       }
@@ -235,6 +236,13 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   }
 
   responseQueued(response: HttpResponse, keepAlive: boolean, upgraded: boolean): void {
+    if (upgraded) {
+      // HTTP is over on this connection: whoever answered 101 (the WebSockets module) takes the
+      // request, but not its response or this session, so a board frees them while the connection
+      // stays open. request.Response is null from here on (the prototype's).
+      response.session = null;
+      delete (response.Request as any).Response;
+    }
     // A handler may answer after its client left: nothing more to do then.
     if (this.connection.closed) return;
     if (upgraded) {
@@ -268,7 +276,7 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
     try {
       if (server.runModules(request) || response.HeadersSent || this.phase !== 'handling') return;
       var route = this.route;
-      if (route !== null) route[RouteMatchField.Entry][RouteField.Handler](server, request, route[RouteMatchField.Args]);
+      if (route !== null) route[RouteMatchField.Entry][RouteField.Handler](server as MicroWebSrv2, request, route[RouteMatchField.Args]);
       else answerWithoutRoute(request);
     } catch (e) {
       server.logException('Handler of ' + this.describe(), e);

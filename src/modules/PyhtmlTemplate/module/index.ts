@@ -13,6 +13,9 @@
 // The page is held once, as the UTF-8 bytes sent, and MaxPageLength bounds it.
 
 import { TemplateScope } from '../runtime';
+import type { RenderPart } from '../render';
+import type { HttpRequest } from '../../../parts/http/HttpRequest';
+import type { MicroWebSrv2 } from '../../../core/MicroWebSrv2';
 import { loadPart } from '../../../core/platform/partLoader';
 import { PYHTML_RENDER_PART } from '../../../manifest';
 import { LogLevel } from '../../../core/ServerContext';
@@ -41,7 +44,7 @@ export class PyhtmlTemplate {
     return value === undefined ? null : value;
   }
 
-  OnRequest(microWebSrv2: any, request: any): void {
+  OnRequest(microWebSrv2: MicroWebSrv2, request: HttpRequest): void {
     // Other methods go on to the routes and the core, which answer OPTIONS, or 405 with Allow.
     if (request.Method !== 'GET' && request.Method !== 'HEAD') return;
     if (!isPagePath(request.Path)) return;
@@ -49,7 +52,7 @@ export class PyhtmlTemplate {
     // No such page (or a directory of that name, served by its default page): the routes, then the
     // static files answer, with not found as for any file.
     if (physicalPath === null || !isPagePath(physicalPath)) return;
-    var part = loadPart(PYHTML_RENDER_PART.name, PYHTML_RENDER_PART.variables, microWebSrv2.MemoryReserveVars || 0);
+    var part = loadPart<RenderPart>(PYHTML_RENDER_PART.name, PYHTML_RENDER_PART.variables, microWebSrv2.MemoryReserveVars || 0);
     if (part === null) {
       microWebSrv2.Log('Template ' + request.Path + ': not enough free memory to load ' + PYHTML_RENDER_PART.name, LogLevel.WARNING);
       request.Response.SetHeader('Retry-After', 1);

@@ -1,6 +1,6 @@
 // The MicroWebSrv2.pyhtml-render part: what serves a `.pyhtml` page (compiled-page cache, rendering,
 // error pages), a bundle of its own that the PyhtmlTemplate module loads from Storage when a page is
-// asked for and that is released when idle (src/platform/parts.ts): a board serving no page holds
+// asked for and that is released when idle (src/core/platform/partLoader.ts): a board serving no page holds
 // only the module's settings and its OnRequest check. Compiled pages are made with this part's
 // runtime, so they are released no later than it (both are marked used by every render).
 
@@ -11,6 +11,12 @@ import { freeVariables, variablesForBytes } from '../../../core/platform/memory'
 import { forgetKept, isPartLoaded, keepWhileUsed, loadPart, takeKept } from '../../../core/platform/partLoader';
 import { FILES_PART, PYHTML_COMPILE_PART } from '../../../manifest';
 import type { PyhtmlTemplate } from '../module';
+import type { CompilePart } from '../compile';
+import { LogLevel, ServerContext } from '../../../core/ServerContext';
+import type { HttpRequest } from '../../../parts/http/HttpRequest';
+import type { HttpResponse } from '../../../parts/http/HttpResponse';
+import type { ByteSource } from '../../../core/transport/Connection';
+import type { FileBackend } from '../../../parts/files/FileBackend';
 
 interface CachedPage {
   size: number;
@@ -42,7 +48,7 @@ var COMPILE_COPIES = 5;
 var RENDER_CHECK_BYTES = 512;
 
 /** Renders the page at `physicalPath` (a `.pyhtml` file under RootPath) and answers with it. */
-export function servePage(module: PyhtmlTemplate, microWebSrv2: any, request: any, physicalPath: string): void {
+export function servePage(module: PyhtmlTemplate, microWebSrv2: ServerContext, request: HttpRequest, physicalPath: string): void {
   var response = request.Response;
   var bytes = '';
   var limit = module.MaxPageLength;
@@ -77,7 +83,7 @@ export function servePage(module: PyhtmlTemplate, microWebSrv2: any, request: an
     });
   } catch (e) {
     if (renderShort || e instanceof (MemoryShort as any)) {
-      microWebSrv2.Log('Template ' + request.Path + ': ' + (e as any).message, 2);
+      microWebSrv2.Log('Template ' + request.Path + ': ' + (e as any).message, LogLevel.WARNING);
       response.SetHeader('Retry-After', 1);
       response.ReturnServiceUnavailable();
       return;
@@ -92,8 +98,8 @@ export function servePage(module: PyhtmlTemplate, microWebSrv2: any, request: an
 }
 
 /** The compiled page, from the cache while the file is unchanged; null when it cannot be read. */
-function loadPage(module: PyhtmlTemplate, microWebSrv2: any, physicalPath: string): CompiledTemplate | null {
-  var files = microWebSrv2.files;
+function loadPage(module: PyhtmlTemplate, microWebSrv2: ServerContext, physicalPath: string): CompiledTemplate | null {
+  var files: FileBackend | null = microWebSrv2.files;
   var info = files.stat(physicalPath);
   if (info === null || info.dir) return null;
   var key = PAGE_KEY + physicalPath;
@@ -131,10 +137,10 @@ function loadPage(module: PyhtmlTemplate, microWebSrv2: any, physicalPath: strin
   return template;
 }
 
-function fail(module: PyhtmlTemplate, microWebSrv2: any, request: any, error: any): void {
+function fail(module: PyhtmlTemplate, microWebSrv2: ServerContext, request: HttpRequest, error: any): void {
   var message = String(error && error.message !== undefined ? error.message : error);
   var where = isTemplateError(error) ? ' (line ' + error.line + ')' : '';
-  microWebSrv2.Log('Template ' + request.Path + where + ': ' + message, 3);
+  microWebSrv2.Log('Template ' + request.Path + where + ': ' + message, LogLevel.ERROR);
   var response = request.Response;
   if (response.HeadersSent) return;
   if (!module.ShowDebug) {
@@ -147,7 +153,7 @@ function fail(module: PyhtmlTemplate, microWebSrv2: any, request: any, error: an
 }
 
 /** Sends a page already in UTF-8 bytes: Return() would encode it a second time. */
-function sendPage(response: any, code: number, bytes: string): void {
+function sendPage(response: HttpResponse, code: number, bytes: string): void {
   if (!bytes) {
     response.Return(code, '');
     return;
@@ -159,8 +165,8 @@ function sendPage(response: any, code: number, bytes: string): void {
 }
 
 /** The compiler part; throws (a 500 for the page) when loading it would cut into MemoryReserveVars. */
-function compiler(microWebSrv2: any): any {
-  var part = loadPart(PYHTML_COMPILE_PART.name, PYHTML_COMPILE_PART.variables, microWebSrv2.MemoryReserveVars || 0);
+function compiler(microWebSrv2: ServerContext): CompilePart {
+  var part = loadPart<CompilePart>(PYHTML_COMPILE_PART.name, PYHTML_COMPILE_PART.variables, microWebSrv2.MemoryReserveVars || 0);
   if (part === null) throw new Error('Not enough free memory to load the page compiler');
   return part;
 }
@@ -175,7 +181,7 @@ function toUtf8Bytes(text: string): string {
   return NON_ASCII.test(text) ? utf8Encode(text) : text;
 }
 
-function readAll(source: any): string | null {
+function readAll(source: ByteSource | null): string | null {
   if (source === null) return null;
   var data = '';
   var piece: string | undefined;
@@ -183,3 +189,6 @@ function readAll(source: any): string | null {
   if (source.close) source.close();
   return data;
 }
+
+/** This part's exports, as its module loads them (loadPart). */
+export type RenderPart = typeof import('./index');

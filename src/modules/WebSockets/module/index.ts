@@ -5,6 +5,11 @@
 // `Upgrade` compared as tokens, version other than 13 -> 426 with `Sec-WebSocket-Version: 13`.
 
 import type { WebSocket } from '../socket/WebSocket';
+import type { SocketPart } from '../socket';
+import type { HandshakePart } from '../handshake';
+import type { HttpRequest } from '../../../parts/http/HttpRequest';
+import type { MicroWebSrv2 } from '../../../core/MicroWebSrv2';
+import { LogLevel } from '../../../core/ServerContext';
 import { forgetKept, loadPart } from '../../../core/platform/partLoader';
 import { freeVariables } from '../../../core/platform/memory';
 import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC } from '../defaults';
@@ -15,9 +20,9 @@ var SEND_QUEUE_SLOTS = 4;
 
 export class WebSockets {
   /** `(microWebSrv2, protocols: string[]) => string | null`: pick one of the offered subprotocols. */
-  OnWebSocketProtocol: ((microWebSrv2: any, protocols: string[]) => string | null | undefined) | null = null;
+  OnWebSocketProtocol: ((microWebSrv2: MicroWebSrv2, protocols: string[]) => string | null | undefined) | null = null;
   /** `(microWebSrv2, webSocket)`: a WebSocket is open; set its callbacks here. */
-  OnWebSocketAccepted: ((microWebSrv2: any, webSocket: WebSocket) => void) | null = null;
+  OnWebSocketAccepted: ((microWebSrv2: MicroWebSrv2, webSocket: WebSocket) => void) | null = null;
   /**
    * Paths that accept WebSockets (exact, case-sensitive, e.g. `['/', '/wschat']`); null accepts any
    * path, as the original. A request to another path is left to routes and files.
@@ -38,11 +43,11 @@ export class WebSockets {
    */
   KeepRequestHeaders = false;
 
-  OnRequest(microWebSrv2: any, request: any): void {
+  OnRequest(microWebSrv2: MicroWebSrv2, request: HttpRequest): void {
     if (!request.IsUpgrade) return;
     var response = request.Response;
     var reserve = microWebSrv2.MemoryReserveVars || 0;
-    var handshake = loadPart(WS_HANDSHAKE_PART.name, WS_HANDSHAKE_PART.variables, reserve);
+    var handshake = loadPart<HandshakePart>(WS_HANDSHAKE_PART.name, WS_HANDSHAKE_PART.variables, reserve);
     if (handshake === null) {
       response.ReturnServiceUnavailable();
       return;
@@ -53,7 +58,7 @@ export class WebSockets {
     if (!check.ok) {
       if (check.status === 426) response.SetHeader('Sec-WebSocket-Version', '13');
       if (check.status === 405) response.SetHeader('Allow', 'GET');
-      microWebSrv2.Log('WebSocket handshake refused (' + check.status + '): ' + check.reason, 0);
+      microWebSrv2.Log('WebSocket handshake refused (' + check.status + '): ' + check.reason, LogLevel.DEBUG);
       response.Return(check.status);
       return;
     }
@@ -62,18 +67,16 @@ export class WebSockets {
       // Echoed only when it is one the client offered (RFC 6455 §4.2.2).
       if (chosen && check.protocols.indexOf(chosen) >= 0) response.SetHeader('Sec-WebSocket-Protocol', chosen);
     }
-    var socketPart = loadPart(WS_SOCKET_PART.name, WS_SOCKET_PART.variables, reserve);
+    var socketPart = loadPart<SocketPart>(WS_SOCKET_PART.name, WS_SOCKET_PART.variables, reserve);
     if (socketPart === null) {
       response.ReturnServiceUnavailable();
       return;
     }
     response.SetHeader('Sec-WebSocket-Accept', handshake.acceptKey(check.key));
+    // The HTTP session lets go of the response and the session here (webSocket.Request.Response is
+    // null from here on); the WebSocket takes the request (only its target once
+    // OnWebSocketAccepted has returned, see KeepRequestHeaders).
     response.SwitchingProtocols('websocket');
-    // HTTP is over on this connection: the WebSocket takes the request (only its target once
-    // OnWebSocketAccepted has returned, see KeepRequestHeaders) but not its response or session, so a
-    // board frees them while the WebSocket stays open. webSocket.Request.Response is null from here on.
-    response.session = null;
-    delete (request as any).Response;
     var webSocket: WebSocket = new socketPart.WebSocket(request, request.connection,
       this.MaxRecvMessageLength || microWebSrv2.MaxRequestContentLength,
       this.WaitFrameTimeoutSec,

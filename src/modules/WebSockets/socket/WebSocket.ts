@@ -18,6 +18,7 @@ import { freeVariables, variablesForBytes } from '../../../core/platform/memory'
 import { holdPart } from '../../../core/platform/partLoader';
 import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC } from '../defaults';
 import type { HttpRequest } from '../../../parts/http/HttpRequest';
+import type { ServerContext } from '../../../core/ServerContext';
 import { httpPart } from '../../../core/parts';
 import { HTTP_PART, WS_SOCKET_PART } from '../../../manifest';
 
@@ -75,13 +76,13 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
 
   /** The upgrade request while it is kept whole (until OnWebSocketAccepted returns, or always with
    *  KeepRequestHeaders); null once only its target is kept. */
-  private upgradeRequest!: any;
+  private upgradeRequest!: HttpRequest | null;
   /** Its raw path and query once the request itself is released (see Request). */
   private requestTarget!: string;
   /** The server (a closed connection no longer points at it). */
-  private server: any;
+  private server: ServerContext;
 
-  constructor(request: any, private wsConnection: Connection,
+  constructor(request: HttpRequest, private wsConnection: Connection,
               maxRecvMessageLength: number, waitFrameTimeoutSec: number, maxSendQueueBytes: number) {
     this.upgradeRequest = request;
     this.server = request.server;
