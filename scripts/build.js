@@ -6,7 +6,7 @@
 //   dist/<name>.js       readable bundle: module code with `exports`, as Espruino evaluates it
 //   dist/<name>.min.js   the same minified (terser, ecma 5): what is uploaded to Storage
 //   dist/mangled-names.json  shortened property name -> name in src/ (the memory tools' breakdowns)
-//   dist/types/          TypeScript declarations for users
+//   dist/types/          TypeScript declarations for users (index.d.ts: the core's)
 //
 // A bundle is a folder of src/ with an index.ts, named in src/manifest.ts: src/core/, src/parts/<part>/,
 // src/modules/<Module>/<bundle>/. What an import turns into follows from where the imported file is:
@@ -266,6 +266,8 @@ async function main() {
   tsc(['-p', 'tsconfig.json', '--module', 'es2015', '--moduleResolution', 'node', '--outDir', 'build/esm', '--declarationDir', 'build/esm-types']);
   fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
   fs.cpSync(path.join(root, 'build/types'), path.join(root, 'dist/types'), { recursive: true });
+  // require('MicroWebSrv2')'s declarations at the top, where they were before the core had a folder.
+  fs.writeFileSync(path.join(root, 'dist/types/index.d.ts'), "export * from './core';\n");
   const bundles = readBundles();
   const core = bundles.find((b) => b.folder === 'core');
   if (!core) throw new Error('src/manifest.ts names no bundle for src/core/');
