@@ -311,7 +311,12 @@ async function main() {
   if (!process.env.BUILD_QUIET) console.log('build: dist/\n  ' + rows.join('\n  '));
 }
 
-main().catch((err) => {
-  console.error(err && err.stack ? err.stack : err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err && err.stack ? err.stack : err);
+    process.exit(1);
+  });
+}
+
+// For the build's own tests (test/build-layout.test.js).
+module.exports = { readBundles, bundleOf, bundleBoundaries };
