@@ -60,21 +60,27 @@ var ENDED = 8;
  *  connection about 5 variables on a board. */
 var DRAIN_LISTENED = 16;
 
-function onSocketData(this: any, data: string): void {
-  var connection: Connection = this.mws2;
+/** A socket with its connection: the shared listeners below find it there (4 characters: one
+ *  variable). Deleted when the connection is released. */
+interface ManagedSocket extends EspruinoSocket {
+  mws2?: Connection;
+}
+
+function onSocketData(this: ManagedSocket, data: string): void {
+  var connection = this.mws2;
   if (!connection || connection.closed) return;
   var handler = connection.handler;
   if (handler === null && connection.owner !== null) handler = connection.owner.openHandler(connection);
   if (handler) handler.onData(data);
 }
 
-function onSocketDrain(this: any): void {
-  var connection: Connection = this.mws2;
+function onSocketDrain(this: ManagedSocket): void {
+  var connection = this.mws2;
   if (connection) connection.onSocketDrain();
 }
 
-function onSocketClose(this: any): void {
-  var connection: Connection = this.mws2;
+function onSocketClose(this: ManagedSocket): void {
+  var connection = this.mws2;
   if (connection) connection.onSocketClosed();
 }
 
@@ -104,7 +110,7 @@ export class Connection {
     /** @internal */
     readonly socket: EspruinoSocket,
   ) {
-    (socket as any).mws2 = this;
+    (socket as ManagedSocket).mws2 = this;
     socket.on('data', onSocketData);
     socket.on('close', onSocketClose);
     // No 'error' listener: on Espruino 'error' is always followed by 'close', and an event nobody
@@ -308,7 +314,7 @@ export class Connection {
     this.flags = CLOSED;
     this.dropQueue();
     this.deadline = 0;
-    delete (this.socket as any).mws2;
+    delete (this.socket as ManagedSocket).mws2;
     var handler = this.handler;
     var listener = this.owner;
     this.handler = null;
