@@ -39,11 +39,11 @@ export class HttpSession implements ConnectionHandler, RequestParserEvents, Resp
   private earlyStatus!: number;
   private keepAliveAfterResponse!: boolean;
   private mustClose!: boolean;
-  /** Input held while waiting for memory to start a request (null: not waiting). */
+  /** Input held while waiting for memory to start a request (null: not waiting). @internal */
   deferred!: string | null;
-  /** When the held input arrived (Date.now()). */
+  /** When the held input arrived (Date.now()). @internal */
   deferredAt!: number;
-  /** This request waited for memory once already: it goes on, whatever the memory. */
+  /** This request waited for memory once already: it goes on, whatever the memory. @internal */
   memoryWaited!: boolean;
 
   /** This session holds the part that holds its code (see letPartGo). */

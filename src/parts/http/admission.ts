@@ -15,11 +15,11 @@ export interface Admitted {
   readonly connection: Connection;
   /** @internal */
   readonly server: ServerContext;
-  /** Input held while waiting for memory to start a request (null: not waiting). */
+  /** Input held while waiting for memory to start a request (null: not waiting). @internal */
   deferred: string | null;
-  /** When the held input arrived (Date.now()). */
+  /** When the held input arrived (Date.now()). @internal */
   deferredAt: number;
-  /** This request waited for memory once already: it goes on, whatever the memory. */
+  /** This request waited for memory once already: it goes on, whatever the memory. @internal */
   memoryWaited: boolean;
   onData(data: string): void;
 }
