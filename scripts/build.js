@@ -5,7 +5,20 @@
 //   build/esm/    tsc output (ES modules, ES5): what rollup bundles
 //   dist/<name>.js       readable bundle: module code with `exports`, as Espruino evaluates it
 //   dist/<name>.min.js   the same minified (terser, ecma 5): what is uploaded to Storage
-//   dist/types/          TypeScript declarations for users
+//   dist/mangled-names.json  shortened property name -> name in src/ (the memory tools' breakdowns)
+//   dist/types/          TypeScript declarations for users (index.d.ts: the core's)
+//
+// A bundle is a folder of src/ with an index.ts, named in src/manifest.ts: src/core/, src/parts/<part>/,
+// src/modules/<Module>/<bundle>/. What an import turns into follows from where the imported file is:
+//   - in the importer's own bundle folder: bundled;
+//   - in src/core/, from another bundle: taken from the core at run time (require('MicroWebSrv2')),
+//     which the build makes the core export (a copy would cost a board about 6 variables per
+//     function in every loaded bundle that holds it);
+//   - in another bundle's folder: an error. A part is reached through its typed accessor at the
+//     moment of use (src/core/parts.ts): a bundle that required a part at its own load would keep the
+//     part loaded for good. `import type` is free: it leaves no code;
+//   - in no bundle folder (src/manifest.ts, a module's defaults.ts): bundled into each bundle that
+//     imports it. Keep such files to constants and small helpers.
 'use strict';
 
 const fs = require('fs');
@@ -13,71 +26,80 @@ const path = require('path');
 const { execFileSync } = require('child_process');
 const { rollup } = require('rollup');
 const { minify } = require('terser');
+const ts = require('typescript');
 const { flattenClassesPlugin } = require('./lib/flatten-classes');
 const acorn = require('acorn');
 const walk = require('acorn-walk');
 
 const root = path.resolve(__dirname, '..');
 const pkg = require(path.join(root, 'package.json'));
+const esmDir = path.join(root, 'build/esm');
+const CORE_ENTRY_ID = '\0core-entry';
 
-/** Each bundle is one Espruino module: its Storage / Modules.addCached name and its entry. */
-const BUNDLES = [
-  { name: 'MicroWebSrv2', entry: 'index.js' },
-  // Parts of the core, loaded by it on demand and released when idle (src/platform/parts.ts): what
-  // serves a request (src/http/part.ts), and what serves files.
-  { name: 'MicroWebSrv2.http', entry: 'http/index.js', usesCore: true },
-  { name: 'MicroWebSrv2.WebSockets', entry: 'modules/WebSockets/index.js', optional: true, usesCore: true },
-  { name: 'MicroWebSrv2.PyhtmlTemplate', entry: 'modules/PyhtmlTemplate/index.js', optional: true, usesCore: true },
-  { name: 'MicroWebSrv2.files', entry: 'files/index.js', usesCore: true },
-  // The PyhtmlTemplate module's compiler and renderer, loaded by the module on demand.
-  { name: 'MicroWebSrv2.pyhtml-compile', entry: 'modules/PyhtmlTemplate/compilerPart.js', optional: true, usesCore: true },
-  { name: 'MicroWebSrv2.pyhtml-render', entry: 'modules/PyhtmlTemplate/renderPart.js', optional: true, usesCore: true },
-  // The WebSockets module's handshake checks, and its WebSocket, loaded by the module on demand.
-  { name: 'MicroWebSrv2.ws-handshake', entry: 'modules/WebSockets/handshakePart.js', optional: true, usesCore: true },
-  { name: 'MicroWebSrv2.ws-socket', entry: 'modules/WebSockets/socketPart.js', optional: true, usesCore: true },
-];
+function tsc(args) {
+  const bin = require.resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [bin, ...args], { cwd: root, stdio: 'inherit' });
+}
 
-/**
- * Core files whose exports (re-exported by src/index.ts) the module bundles take from
- * require('MicroWebSrv2') instead of bundling copies: a copy costs a board variables for every function.
- */
-const SHARED_WITH_MODULES = ['text/utf8.js', 'text/binary.js', 'text/html.js', 'text/strings.js', 'platform/memory.js',
-  'files/registry.js', 'files/part.js', 'platform/parts.js', 'http/part.js', 'http/refusal.js',
-  'http/url.js', 'routing/WebRoute.js']
-  .map((file) => path.join(root, 'build/esm', file));
+/** The bundles of src/manifest.ts, each with its folder in build/esm; checked against the layout. */
+function readBundles() {
+  const { BUNDLES } = require(path.join(root, 'build/lib/manifest.js'));
+  const bundles = BUNDLES.map((b) => Object.assign({}, b, { dir: path.join(esmDir, b.folder) }));
+  for (const b of bundles) {
+    if (!fs.existsSync(path.join(b.dir, 'index.js'))) throw new Error('src/manifest.ts: ' + b.name + ' has no src/' + b.folder + '/index.ts');
+  }
+  // Every folder with an entry is a bundle of the manifest: a folder the manifest missed would
+  // silently be copied into the bundles that import it.
+  const known = new Set(bundles.map((b) => b.folder));
+  const look = (dir) => {
+    for (const entry of fs.readdirSync(path.join(root, 'src', dir), { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const folder = dir ? dir + '/' + entry.name : entry.name;
+      if (fs.existsSync(path.join(root, 'src', folder, 'index.ts')) && !known.has(folder) && !bundles.some((b) => folder.startsWith(b.folder + '/'))) {
+        throw new Error('src/' + folder + '/index.ts: a bundle folder missing from src/manifest.ts');
+      }
+      look(folder);
+    }
+  };
+  look('');
+  return bundles;
+}
 
-/**
- * The HTTP part's files (src/http/index.ts). The other bundles take their names from it through
- * the core's `http` object, filled while the part is loaded (src/platform/parts.ts): a bundle that
- * required the part itself would keep it loaded for good.
- */
-const HTTP_PART_FILES = ['http/HttpSession.js', 'http/RequestParser.js', 'http/HttpRequest.js', 'http/HttpResponse.js',
-  'http/httpDate.js', 'http/sources.js']
-  .map((file) => path.join(root, 'build/esm', file));
-const HTTP_PART_ID = 'MicroWebSrv2.http';
+/** The bundle whose folder holds `file` (the deepest one), or null for shared source. */
+function bundleOf(bundles, file) {
+  let found = null;
+  for (const b of bundles) {
+    if (file.startsWith(b.dir + path.sep) && (found === null || b.dir.length > found.dir.length)) found = b;
+  }
+  return found;
+}
 
-/** Rollup plugin: imports of the shared core files become require('MicroWebSrv2'); outside the
- *  HTTP part, imports of its files become require('MicroWebSrv2.http') (see viaHttpMirror). */
-function takeSharedFromCore(spec) {
-  const inList = (list, file) => list.includes(file) || list.includes(file + '.js');
+function resolveImport(source, importer) {
+  const base = path.resolve(path.dirname(importer), source);
+  for (const file of [base, base + '.js', path.join(base, 'index.js')]) {
+    if (fs.existsSync(file) && fs.statSync(file).isFile()) return file;
+  }
+  throw new Error('cannot resolve ' + source + ' from ' + path.relative(root, importer));
+}
+
+/** Rollup plugin: the import rules above, for the bundle `spec`. */
+function bundleBoundaries(spec, bundles, core) {
   return {
-    name: 'take-shared-from-core',
+    name: 'bundle-boundaries',
     resolveId(source, importer) {
       if (!importer || !source.startsWith('.')) return null;
-      const file = path.resolve(path.dirname(importer), source);
-      if (inList(SHARED_WITH_MODULES, file)) return { id: 'MicroWebSrv2', external: true };
-      if (spec.name !== HTTP_PART_ID && inList(HTTP_PART_FILES, file)) return { id: HTTP_PART_ID, external: true };
-      return null;
+      if (importer === CORE_ENTRY_ID) return null;
+      const file = resolveImport(source, importer);
+      const owner = bundleOf(bundles, file);
+      if (owner === null || owner === spec) return file;
+      if (owner === core) return { id: core.name, external: true };
+      throw new Error(path.relative(root, importer) + ' (' + spec.name + ') imports ' + source + ', which is ' + owner.name +
+        "'s: reach a part through its accessor (src/core/parts.ts) when it is needed, or import only its types (import type)");
     },
   };
 }
 
-/** `require('MicroWebSrv2.http')` -> the core's `http` object (src/http/part.ts). */
-function viaHttpMirror(code) {
-  return code.replace(/require\('MicroWebSrv2\.http'\)/g, "require('MicroWebSrv2').http");
-}
-
-/** Names a bundle reads from the HTTP part (`var x = require('MicroWebSrv2.http'); ... x.name`). */
+/** For each name `code` reads from require(id) (`var x = require(id); ... x.name`). */
 function namesTakenFrom(code, id) {
   const program = acorn.parse(code, { ecmaVersion: 5 });
   const vars = new Set();
@@ -96,64 +118,32 @@ function namesTakenFrom(code, id) {
   return names;
 }
 
-
-function tsc(args) {
-  const bin = require.resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [bin, ...args], { cwd: root, stdio: 'inherit' });
-}
-
-/**
- * Private member names (from the declarations tsc wrote) that terser may shorten in every bundle.
- * On a board a property name longer than about four characters costs one or two more variables,
- * for every method on a prototype and every field of every live object. Left out: names that are
- * public somewhere, names of objects outside the bundles (Espruino's and the user's), and the few
- * internals the memory tools (scripts/mem.js) read.
- */
-const KEEP_NAMES = new Set([
-  'buffer', 'data', 'message', 'offset', 'code', 'size', 'length', 'name', 'value', 'read', 'write', 'close', 'end',
-  'pool', 'connections',
-]);
-
-// Terser never shortens a name it knows as a DOM property (request, state, events, limits, cache,
-// connection...): fields of objects a board keeps many of are named otherwise (currentRequest,
-// parseState, eventSink, sizeLimits, pageKeys, wsConnection).
-/** Public in TypeScript (the classes share them) but internal to the bundles: shortened too. These
- *  are fields of every open connection, request or WebSocket: a name of over four characters costs
- *  a board one more variable each time. Quoted accesses (`headers['upgrade']`) are never shortened. */
-const INTERNAL_NAMES = ['owner', 'handler', 'socket', 'deadline', 'server', 'pendingBytes', 'progressTimeoutSec',
-  'maxMessageLength', 'requireMask', 'keepAlive', 'expectContinue', 'contentLength', 'chunked', 'globals', 'pageKeys',
-  'discardBody', 'parseState'];
-
-function privateNames() {
-  const privates = new Set();
-  const publics = new Set();
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) { walk(file); continue; }
-      for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-        const member = /^\s+(private |protected |public )?(static )?(readonly )?(get |set )?([A-Za-z_$][\w$]*)\??[(:;<]/.exec(line);
-        if (!member) continue;
-        (member[1] === 'private ' ? privates : publics).add(member[5]);
+/** name -> core file, for what the modules `files` import from the core. */
+function coreImportsOf(files, bundles, core) {
+  const from = new Map();
+  for (const file of files) {
+    const program = acorn.parse(fs.readFileSync(file, 'utf8'), { ecmaVersion: 2020, sourceType: 'module' });
+    for (const node of program.body) {
+      if ((node.type !== 'ImportDeclaration' && node.type !== 'ExportNamedDeclaration') || !node.source) continue;
+      const target = resolveImport(node.source.value, file);
+      if (bundleOf(bundles, target) !== core) continue;
+      for (const spec of node.specifiers) {
+        if (spec.type !== 'ImportSpecifier' && spec.type !== 'ExportSpecifier') {
+          throw new Error(path.relative(root, file) + ': import names from src/core/ one by one (the core exports each one it shares)');
+        }
+        const name = (spec.imported || spec.local).name;
+        const known = from.get(name);
+        if (known && known !== target) throw new Error('two files of src/core/ export ' + name + ': ' + known + ', ' + target);
+        from.set(name, target);
       }
     }
-  };
-  walk(path.join(root, 'build/types'));
-  return [...privates].filter((n) => !publics.has(n) && !KEEP_NAMES.has(n)).concat(INTERNAL_NAMES).sort();
+  }
+  return from;
 }
-
-/**
- * What the core exports for applications (the original's names) and for this project's tools and
- * tests. Every other name the core or the HTTP part exports is internal (helpers the bundles share):
- * shortened like private names, since each is a property of an exports object a board keeps.
- */
-const PUBLIC_EXPORTS = new Set(['MicroWebSrv2', 'WebRoute', 'RegisterRoute', 'ResolveRoute', 'PathFromRoute', 'ClearRoutes',
-  'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'XAsyncSocketsPool',
-  'partSettings', 'isPartLoaded', 'holdPart', 'forgetKept', 'http']);
 
 /** Names exported by an ES module of build/esm (its `export { ... }` lists and declarations). */
 function exportedNames(file) {
-  const program = acorn.parse(fs.readFileSync(path.join(root, 'build/esm', file), 'utf8'), { ecmaVersion: 2020, sourceType: 'module' });
+  const program = acorn.parse(fs.readFileSync(file, 'utf8'), { ecmaVersion: 2020, sourceType: 'module' });
   const names = [];
   for (const node of program.body) {
     if (node.type !== 'ExportNamedDeclaration') continue;
@@ -164,24 +154,64 @@ function exportedNames(file) {
   return names;
 }
 
-function internalExportNames() {
-  return exportedNames('index.js').concat(exportedNames('http/index.js')).filter((n) => !PUBLIC_EXPORTS.has(n));
+/**
+ * Property names terser shortens, by a rule the source shows. On a board a property name longer than
+ * about four characters costs one or two more variables, for every method on a prototype and every
+ * field of every live object, so internal names are shortened to one or two letters. Internal:
+ *   - class members declared `private` or `protected`, and members whose doc comment says `@internal`
+ *     (public in TypeScript because another class of the project uses them, never by applications);
+ *   - the exports of a part (its owner reaches them through its accessor) and the names the build
+ *     adds to the core's exports (`linkNames`).
+ * Terser renames a property name everywhere, whatever the object, so a name stays as it is when
+ * anything else declares it: a public member of the project, or a property of the objects of
+ * Espruino and JavaScript (src/core/platform/espruino.d.ts, lib.es5.d.ts). Quoted accesses
+ * (`headers['upgrade']`) are never shortened, and terser never shortens a name it knows as a DOM
+ * property (request, state, events, limits...): fields of objects a board keeps many of are named
+ * otherwise (currentRequest, parseState, eventSink, sizeLimits...).
+ */
+function mangledNames(bundles, linkNames) {
+  const program = ts.createProgram([path.join(root, 'src/core/index.ts')].concat(bundles.map((b) => path.join(root, 'src', b.folder, 'index.ts'))),
+    { target: ts.ScriptTarget.ES5, lib: ['lib.es5.d.ts'], types: [], noEmit: true });
+  const internal = new Set();
+  const declared = new Set();
+  const nameOf = (node) => (node.name && (ts.isIdentifier(node.name) || ts.isPrivateIdentifier(node.name)) ? node.name.text : null);
+  const isInternal = (node) => {
+    const flags = ts.getCombinedModifierFlags(node);
+    if (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) return true;
+    // node.jsDoc: the program is parsed without parent pointers, which ts.getJSDocTags needs.
+    return (node.jsDoc || []).some((doc) => (doc.tags || []).some((tag) => tag.tagName.text === 'internal'));
+  };
+  const isMember = (node) => ts.isPropertyDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node) || ts.isPropertySignature(node) || ts.isMethodSignature(node);
+  const srcDir = path.join(root, 'src') + path.sep;
+  const platform = path.join(root, 'src/core/platform/espruino.d.ts');
+  for (const file of program.getSourceFiles()) {
+    const ours = file.fileName.startsWith(srcDir.split(path.sep).join('/')) && file.fileName !== platform.split(path.sep).join('/');
+    const note = (node) => {
+      const name = nameOf(node);
+      if (name !== null) (ours && isInternal(node) ? internal : declared).add(name);
+    };
+    const visit = (node) => {
+      if (isMember(node)) note(node);
+      // Constructor parameters declared `private x` or `readonly x` are members too.
+      if (ts.isConstructorDeclaration(node)) {
+        for (const p of node.parameters) if (ts.getCombinedModifierFlags(p) & ts.ModifierFlags.ParameterPropertyModifier) note(p);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+  }
+  const exportNames = new Set(linkNames);
+  for (const b of bundles) if (b.loadedBy !== null) for (const n of exportedNames(path.join(b.dir, 'index.js'))) exportNames.add(n);
+  const publicExports = new Set(bundles.filter((b) => b.loadedBy === null).flatMap((b) => exportedNames(path.join(b.dir, 'index.js'))));
+  return [...internal, ...exportNames].filter((n) => !declared.has(n) && !publicExports.has(n)).sort();
 }
 
-/** What the core bundle and the HTTP part export, for the other bundles' check. */
-const coreExports = new Set();
-const httpPartExports = new Set();
-
-async function bundle(spec, mangleNames, nameCache) {
-  const input = path.join(root, 'build/esm', spec.entry);
-  if (!fs.existsSync(input)) {
-    if (spec.optional) return null;
-    throw new Error('missing entry ' + input);
-  }
+async function bundle(spec, bundles, core, options) {
+  const isCore = spec === core;
   const build = await rollup({
-    input,
-    // Espruino resolves require('net'), require('Storage')... at run time; nothing to bundle (a
-    // module bundle's shared helpers: takeSharedFromCore).
+    input: isCore ? CORE_ENTRY_ID : path.join(spec.dir, 'index.js'),
+    // Espruino resolves require('net'), require('Storage')... at run time; nothing to bundle.
     external: () => false,
     onwarn(warning, warn) {
       if (warning.code === 'THIS_IS_UNDEFINED') return;
@@ -189,7 +219,13 @@ async function bundle(spec, mangleNames, nameCache) {
     },
     treeshake: { moduleSideEffects: false },
     // Class methods at the module's top level cost 3 fewer variables each on Espruino.
-    plugins: [flattenClassesPlugin()].concat(spec.usesCore ? [takeSharedFromCore(spec)] : []),
+    plugins: [flattenClassesPlugin(), bundleBoundaries(spec, bundles, core)].concat(isCore ? [{
+      // The core's entry: src/core/index.ts, plus what the other bundles take from the core.
+      name: 'core-entry',
+      resolveId: (id) => (id === CORE_ENTRY_ID ? id : null),
+      load: (id) => (id !== CORE_ENTRY_ID ? null : [`export * from ${JSON.stringify(path.join(core.dir, 'index.js'))};`]
+        .concat([...options.links].map(([name, file]) => `export { ${name} } from ${JSON.stringify(file)};`)).join('\n')),
+    }] : []),
   });
   const { output } = await build.generate({
     format: 'cjs',
@@ -202,57 +238,72 @@ async function bundle(spec, mangleNames, nameCache) {
     banner: `/* ${spec.name} — ${pkg.name} ${pkg.version}, MIT licence */`,
   });
   await build.close();
-  const rolled = output[0].code;
-  // The core must not carry the HTTP part's code: an idle server would hold it.
-  const modules = Object.keys(output[0].modules).map((id) => path.resolve(id));
-  const carried = modules.filter((id) => HTTP_PART_FILES.includes(id));
-  if (spec.name !== HTTP_PART_ID && carried.length) {
-    throw new Error(spec.name + ' carries ' + carried.map((f) => path.relative(path.join(root, 'build/esm'), f)).join(', ') + ', which belong to ' + HTTP_PART_ID);
-  }
-  if (spec.usesCore) {
-    for (const name of namesTakenFrom(rolled, 'MicroWebSrv2')) {
-      if (!coreExports.has(name)) throw new Error(spec.name + ' needs ' + name + ' from the core, which does not export it (src/index.ts)');
-    }
-    for (const name of namesTakenFrom(rolled, HTTP_PART_ID)) {
-      if (!httpPartExports.has(name)) throw new Error(spec.name + ' needs ' + name + ' from ' + HTTP_PART_ID + ', which does not export it (src/http/index.ts)');
-    }
-  }
-  const exportsOf = spec.name === 'MicroWebSrv2' ? coreExports : spec.name === HTTP_PART_ID ? httpPartExports : null;
-  if (exportsOf) for (const m of rolled.matchAll(/^exports\.(\w+) = /gm)) exportsOf.add(m[1]);
-  const code = viaHttpMirror(rolled);
-  const min = await minify(code, {
+  const code = output[0].code;
+  const modules = Object.keys(output[0].modules).filter((id) => id !== CORE_ENTRY_ID).map((id) => path.resolve(id));
+  return { name: spec.name, code, modules };
+}
+
+async function minifyBundle(result, mangleNames, nameCache) {
+  const min = await minify(result.code, {
     ecma: 5,
     // Espruino does not hoist function declarations: keep them where they are.
     // keep_fargs false: an unused parameter is a variable of its function on a board.
     compress: { ecma: 5, passes: 2, hoist_funs: false, hoist_vars: false, reduce_funcs: false, keep_fargs: false },
-    // One name cache for every bundle: a module bundle uses the core's objects under the same names.
+    // One name cache for every bundle: a bundle uses the core's and the parts' objects under the same names.
     mangle: { properties: { regex: new RegExp('^(' + mangleNames.join('|') + ')$'), keep_quoted: true, undeclared: true } },
     nameCache,
     // A bundle's top level is its module's scope on Espruino (and on the shim), never the global one.
     toplevel: true,
     format: { ecma: 5, ascii_only: true, comments: false },
   });
-  return { name: spec.name, code, min: min.code };
+  return min.code;
 }
 
 async function main() {
   fs.rmSync(path.join(root, 'build'), { recursive: true, force: true });
   fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
   tsc(['-p', 'tsconfig.json']);
-  tsc(['-p', 'tsconfig.json', '--module', 'es2015', '--outDir', 'build/esm', '--declarationDir', 'build/esm-types']);
+  tsc(['-p', 'tsconfig.json', '--module', 'es2015', '--moduleResolution', 'node', '--outDir', 'build/esm', '--declarationDir', 'build/esm-types']);
   fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
   fs.cpSync(path.join(root, 'build/types'), path.join(root, 'dist/types'), { recursive: true });
-  const rows = [];
-  const mangleNames = privateNames().concat(internalExportNames());
-  const nameCache = {};
-  for (const spec of BUNDLES) {
-    const result = await bundle(spec, mangleNames, nameCache);
-    if (!result) continue;
-    fs.writeFileSync(path.join(root, 'dist', result.name + '.js'), result.code);
-    fs.writeFileSync(path.join(root, 'dist', result.name + '.min.js'), result.min);
-    rows.push(`${result.name.padEnd(30)} ${String(result.code.length).padStart(7)} B  ${String(result.min.length).padStart(7)} B minified`);
+  // require('MicroWebSrv2')'s declarations at the top, where they were before the core had a folder.
+  fs.writeFileSync(path.join(root, 'dist/types/index.d.ts'), "export * from './core';\n");
+  const bundles = readBundles();
+  const core = bundles.find((b) => b.folder === 'core');
+  if (!core) throw new Error('src/manifest.ts names no bundle for src/core/');
+
+  // The other bundles first: what they take from the core is what the core exports besides its API.
+  const results = new Map();
+  const links = new Map();
+  const publicCore = new Set(exportedNames(path.join(core.dir, 'index.js')));
+  for (const spec of bundles) {
+    if (spec === core) continue;
+    const result = await bundle(spec, bundles, core);
+    const taken = namesTakenFrom(result.code, core.name);
+    const from = coreImportsOf(result.modules, bundles, core);
+    for (const name of taken) {
+      if (!from.has(name)) throw new Error(spec.name + ' reads ' + name + ' from the core, imported from no file of src/core/');
+      if (!publicCore.has(name)) links.set(name, from.get(name));
+    }
+    results.set(spec, result);
   }
-  // For the memory tools' breakdowns: shortened property name -> name in src/.
+  results.set(core, await bundle(core, bundles, core, { links }));
+  // The core must not carry a part's code: an idle server would hold it.
+  for (const file of results.get(core).modules) {
+    const owner = bundleOf(bundles, file);
+    if (owner !== null && owner !== core) throw new Error(core.name + ' carries ' + path.relative(esmDir, file) + ', which belongs to ' + owner.name);
+  }
+
+  const mangleNames = mangledNames(bundles, links.keys());
+  const nameCache = {};
+  const rows = [];
+  for (const spec of bundles) {
+    const result = results.get(spec);
+    const min = await minifyBundle(result, mangleNames, nameCache);
+    fs.writeFileSync(path.join(root, 'dist', spec.name + '.js'), result.code);
+    fs.writeFileSync(path.join(root, 'dist', spec.name + '.min.js'), min);
+    rows.push(`${spec.name.padEnd(30)} ${String(result.code.length).padStart(7)} B  ${String(min.length).padStart(7)} B minified`);
+  }
   const props = nameCache.props && nameCache.props.props ? nameCache.props.props : {};
   const names = {};
   for (const key of Object.keys(props)) names[props[key]] = key.replace(/^\$/, '');
@@ -260,7 +311,12 @@ async function main() {
   if (!process.env.BUILD_QUIET) console.log('build: dist/\n  ' + rows.join('\n  '));
 }
 
-main().catch((err) => {
-  console.error(err && err.stack ? err.stack : err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err && err.stack ? err.stack : err);
+    process.exit(1);
+  });
+}
+
+// For the build's own tests (test/build-layout.test.js).
+module.exports = { readBundles, bundleOf, bundleBoundaries };

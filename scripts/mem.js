@@ -295,7 +295,7 @@ async function main() {
     await waitNoConnections(repl, 10000);
     const withPart = await settledUsage(repl);
     row('demo after warm-up, parts loaded', withPart - base, 'statuses ' + JSON.stringify(warm.statuses) + '; absolute ' + withPart);
-    // The parts go once unused for their idle time (src/platform/parts.ts): the idle figure.
+    // The parts go once unused for their idle time (src/core/platform/partLoader.ts): the idle figure.
     await waitPartReleased(repl, 20000);
     const idle = await settledUsage(repl);
     // Idle, without this tool's helpers: what the flood's figure is compared with.

@@ -9,7 +9,7 @@ const os = require('os');
 const path = require('path');
 const fc = require('fast-check');
 const names = require('../scripts/lib/storage-names');
-const { storageNameFor: serverNameFor } = require('../build/lib/files/StorageBackend');
+const { storageNameFor: serverNameFor } = require('../build/lib/parts/files/StorageBackend');
 const { rawRequest } = require('./helpers/raw');
 const { startFilesApp, filesApp } = require('./helpers/files');
 

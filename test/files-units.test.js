@@ -5,14 +5,14 @@
 const assert = require('assert');
 const zlib = require('zlib');
 const fc = require('fast-check');
-const { parseRange } = require('../build/lib/files/ranges');
-const { acceptsGzip } = require('../build/lib/files/negotiation');
-const { tagListMatches, preconditionStatus, ifRangeAllows } = require('../build/lib/files/conditional');
-const { crc32Prefix, crc32Continue } = require('../build/lib/files/crc32');
-const { isEscapingPath } = require('../build/lib/files/FileBackend');
-const { physicalPathFor, isSafeUrlPath } = require('../build/lib/files/StaticFiles');
-const { mimeTypeFromFilename } = require('../build/lib/files/mime');
-const { addMimeType, addedMimeTypes } = require('../build/lib/files/registry');
+const { parseRange } = require('../build/lib/parts/files/ranges');
+const { acceptsGzip } = require('../build/lib/parts/files/negotiation');
+const { tagListMatches, preconditionStatus, ifRangeAllows } = require('../build/lib/parts/files/conditional');
+const { crc32Prefix, crc32Continue } = require('../build/lib/parts/files/crc32');
+const { isEscapingPath } = require('../build/lib/parts/files/FileBackend');
+const { physicalPathFor, isSafeUrlPath } = require('../build/lib/parts/files/StaticFiles');
+const { mimeTypeFromFilename } = require('../build/lib/parts/files/mime');
+const { addMimeType, addedMimeTypes } = require('../build/lib/core/files/registry');
 
 function fakeRequest(headers, method = 'GET') {
   const lower = {};

@@ -3,10 +3,11 @@
 
 const assert = require('assert');
 const fc = require('fast-check');
-const { formatHttpDate, parseHttpDate } = require('../build/lib/http/httpDate');
-const { reasonPhrase, statusHasNoContent, statusPage } = require('../build/lib/http/status');
-const { findString } = require('../build/lib/text/strings');
-const { utf8Encode, utf8Decode, isValidUtf8 } = require('../build/lib/text/utf8');
+const { formatHttpDate } = require('../build/lib/parts/http/httpDate');
+const { parseHttpDate } = require('../build/lib/parts/files/httpDate');
+const { reasonPhrase, statusHasNoContent, statusPage } = require('../build/lib/parts/http/status');
+const { findString } = require('../build/lib/core/text/strings');
+const { utf8Encode, utf8Decode, isValidUtf8 } = require('../build/lib/core/text/utf8');
 const { withEspruinoIndexOf } = require('./helpers/espruino-quirks');
 
 describe('HTTP dates', () => {
@@ -53,7 +54,7 @@ describe('status codes', () => {
   });
 
   it('gives the core\'s raw 503 and 500 (sent without the HTTP part) the pages and reasons Return() sends', () => {
-    const { serviceUnavailableResponse, internalErrorResponse } = require('../build/lib/http/refusal');
+    const { serviceUnavailableResponse, internalErrorResponse } = require('../build/lib/core/http/refusal');
     for (const [code, raw] of [[503, serviceUnavailableResponse()], [500, internalErrorResponse()]]) {
       const [head, body] = raw.split('\r\n\r\n');
       assert.strictEqual(head.split('\r\n')[0], 'HTTP/1.1 ' + code + ' ' + reasonPhrase(code));

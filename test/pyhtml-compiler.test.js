@@ -4,8 +4,8 @@
 
 const assert = require('assert');
 const fc = require('fast-check');
-const { compileTemplate, isTemplateError } = require('../build/lib/modules/PyhtmlTemplate/compiler');
-const { htmlEscape } = require('../build/lib/text/html');
+const { compileTemplate, isTemplateError } = require('../build/lib/modules/PyhtmlTemplate/compile/compiler');
+const { htmlEscape } = require('../build/lib/core/text/html');
 
 /** Renders `source` with `scope` and returns everything written, joined. */
 function render(source, scope) {

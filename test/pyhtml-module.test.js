@@ -10,7 +10,7 @@ const path = require('path');
 const { startApp, repoRoot } = require('./helpers/app');
 const { exchange, parseResponses } = require('./helpers/raw');
 const fc = require('fast-check');
-const { compileTemplate } = require('../build/lib/modules/PyhtmlTemplate/compiler');
+const { compileTemplate } = require('../build/lib/modules/PyhtmlTemplate/compile/compiler');
 
 /** The app every test here runs: the module loaded, debug pages on, one global. */
 const APP = `

@@ -4,7 +4,7 @@
 
 const assert = require('assert');
 const fc = require('fast-check');
-const { RequestParser, removeDotSegments } = require('../build/lib/http/RequestParser');
+const { RequestParser, removeDotSegments } = require('../build/lib/parts/http/RequestParser');
 
 const LIMITS = { maxRequestLineLength: 64, maxHeaderBytes: 200, maxHeaderCount: 8, maxContentLength: 100 };
 

@@ -3,7 +3,7 @@
 
 const assert = require('assert');
 const fc = require('fast-check');
-const routing = require('../build/lib/routing/WebRoute');
+const routing = require('../build/lib/core/routing/WebRoute');
 
 const { RegisterRoute, ResolveRoute, PathFromRoute, WebRoute, ClearRoutes, AllowedMethodsForPath, GET, HEAD, POST } = routing;
 

@@ -3,7 +3,7 @@
 
 const assert = require('assert');
 const fc = require('fast-check');
-const { percentDecode, percentEncode, parseQuery } = require('../build/lib/http/url');
+const { percentDecode, percentEncode, parseQuery } = require('../build/lib/core/http/url');
 
 const { withEspruinoIndexOf } = require('./helpers/espruino-quirks');
 

@@ -4,9 +4,9 @@
 
 const assert = require('assert');
 const fc = require('fast-check');
-const { FrameReader } = require('../build/lib/modules/WebSockets/FrameReader');
-const writer = require('../build/lib/modules/WebSockets/FrameWriter');
-const closeCodes = require('../build/lib/modules/WebSockets/closeCodes');
+const { FrameReader } = require('../build/lib/modules/WebSockets/socket/FrameReader');
+const writer = require('../build/lib/modules/WebSockets/socket/FrameWriter');
+const closeCodes = require('../build/lib/modules/WebSockets/socket/closeCodes');
 
 /** '81 05 48' -> binary string. */
 function hex(text) {

@@ -4,7 +4,7 @@
 const assert = require('assert');
 const fc = require('fast-check');
 const nodeCrypto = require('crypto');
-const { acceptKey, checkUpgradeRequest, hasToken } = require('../build/lib/modules/WebSockets/handshake');
+const { acceptKey, checkUpgradeRequest, hasToken } = require('../build/lib/modules/WebSockets/handshake/handshake');
 
 const RFC_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 const RFC_ACCEPT = 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=';

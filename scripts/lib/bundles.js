@@ -7,18 +7,31 @@ const path = require('path');
 const distDir = path.resolve(__dirname, '../../dist');
 
 /**
- * Bundles that are parts of the core (src/platform/parts.ts): always uploaded with it, loaded by it
+ * The bundles of src/manifest.ts: name, folder, loadedBy (the bundle that loads it on demand, null for
+ * what applications load), variables. Read from the source itself, the table the bundles compile
+ * in, so that no build is needed to know them.
+ */
+function readManifest() {
+  const ts = require('typescript');
+  const source = fs.readFileSync(path.resolve(__dirname, '../../src/manifest.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES5 } });
+  const module = { exports: {} };
+  new Function('module', 'exports', outputText)(module, module.exports);
+  return module.exports.BUNDLES;
+}
+
+const MANIFEST = readManifest();
+const CORE_NAME = MANIFEST.find((b) => b.folder === 'core').name;
+
+/**
+ * Bundles that are parts of the core (src/core/parts.ts): always uploaded with it, loaded by it
  * from Storage when a request needs them, never named by applications.
  */
-const CORE_PARTS = ['MicroWebSrv2.http', 'MicroWebSrv2.files'];
+const CORE_PARTS = MANIFEST.filter((b) => b.loadedBy === CORE_NAME).map((b) => b.name);
 
-/** Parts of a module (loaded by it on demand): uploaded with their module. */
-const MODULE_PARTS = {
-  'MicroWebSrv2.pyhtml-compile': 'MicroWebSrv2.PyhtmlTemplate',
-  'MicroWebSrv2.pyhtml-render': 'MicroWebSrv2.PyhtmlTemplate',
-  'MicroWebSrv2.ws-handshake': 'MicroWebSrv2.WebSockets',
-  'MicroWebSrv2.ws-socket': 'MicroWebSrv2.WebSockets',
-};
+/** Parts of a module (loaded by it on demand): part -> module. Uploaded with their module. */
+const MODULE_PARTS = {};
+for (const b of MANIFEST) if (b.loadedBy !== null && b.loadedBy !== CORE_NAME) MODULE_PARTS[b.name] = b.loadedBy;
 
 /** Every part, core's and modules'. */
 const PARTS = CORE_PARTS.concat(Object.keys(MODULE_PARTS));
@@ -52,4 +65,4 @@ function loadBundles(ctx, options = {}) {
   return names;
 }
 
-module.exports = { bundleNames, bundleCode, loadBundles, distDir, CORE_PARTS, MODULE_PARTS, PARTS };
+module.exports = { bundleNames, bundleCode, loadBundles, distDir, MANIFEST, CORE_PARTS, MODULE_PARTS, PARTS };

@@ -4,7 +4,7 @@
 // page runs for as long as it is cached: on Espruino a function keeps its whole module scope alive,
 // so the render code must not live in the compiler's.
 
-import { htmlEscape } from '../../text/html';
+import { htmlEscape } from '../../core/text/html';
 
 export interface TemplateScope { [name: string]: any }
 

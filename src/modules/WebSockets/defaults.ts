@@ -3,6 +3,3 @@
 
 /** Seconds without a frame before an idle peer is pinged (the original's WaitFrameTimeoutSec default). */
 export var DEFAULT_WAIT_FRAME_TIMEOUT_SEC = 300;
-
-/** The part with the WebSocket itself (socketPart.ts): the module loads it, each open WebSocket holds it. */
-export var SOCKET_PART = 'MicroWebSrv2.ws-socket';
