@@ -406,15 +406,32 @@ describe('memory reserve (MemoryReserveVars)', function () {
     }
   });
 
-  it('does not wait for memory when no other request is under way: 503 at once', async () => {
+  it('waits for memory also when no other request is under way (a closed connection is freed a turn later), then 503', async () => {
     const client = await answeredClient();
     try {
       app.ctx.setFreeVars(300);
       const started = Date.now();
       client.socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
-      for (let i = 0; i < 200 && !/\r\n\r\n/.test(client.text); i++) await sleep(5);
+      for (let i = 0; i < 400 && !/\r\n\r\n/.test(client.text); i++) await sleep(5);
       assert.match(client.text, /^HTTP\/1\.1 503 /);
-      assert.ok(Date.now() - started < 500, 'waited ' + (Date.now() - started) + ' ms');
+      const waited = Date.now() - started;
+      assert.ok(waited >= 900 && waited < 1900, 'waited ' + waited + ' ms (waitMs is 1,000)');
+    } finally {
+      app.ctx.setFreeVars(null);
+      client.socket.destroy();
+    }
+  });
+
+  it('serves a request that waited for memory once it comes back, with no other request under way', async () => {
+    const client = await answeredClient();
+    try {
+      app.ctx.setFreeVars(300);
+      client.socket.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
+      await sleep(200);
+      assert.strictEqual(client.text, '', 'nothing answered while memory is short');
+      app.ctx.setFreeVars(null);
+      for (let i = 0; i < 200 && !/\r\n\r\nx$/.test(client.text); i++) await sleep(5);
+      assert.match(client.text, /^HTTP\/1\.1 200 [^]*\r\n\r\nx$/);
     } finally {
       app.ctx.setFreeVars(null);
       client.socket.destroy();

@@ -15,7 +15,6 @@ import { FileBackend } from '../parts/files/FileBackend';
 import { STORAGE_MAX_NAME_BYTES, STORAGE_SCHEME, addDefaultPage, addMimeType, isStoragePath } from './files/registry';
 import { filesPart } from './parts';
 import { FILES_PART, HTTP_PART, REQUEST_BUDGET } from '../manifest';
-import { releaseIdleParts } from './platform/partLoader';
 import { htmlEscape } from './text/html';
 import { freeVariables } from './platform/memory';
 

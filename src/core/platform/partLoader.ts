@@ -91,7 +91,11 @@ export function releaseIdleParts(now: number): void {
 export function holdPart(name: string, change: number): void {
   var part = loadedParts[name];
   if (!part) return;
-  part.holds = (part.holds || 0) + change;
+  // Never below 0: a release the matching +1 never reached (the part was not loaded then) must not
+  // leave a count that keeps a later load of it for good.
+  var holds = (part.holds || 0) + change;
+  if (holds > 0) part.holds = holds;
+  else delete part.holds;
   part.usedAt = Date.now();
 }
 

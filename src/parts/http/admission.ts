@@ -52,12 +52,14 @@ export function admit(session: Admitted, data: string): boolean {
     if (session.deferred.length > session.server.BufferSlotSize * MAX_PENDING_SLOTS) session.connection.destroy();
     return false;
   }
-  if (!session.memoryWaited && requestsInProgress > 0 &&
+  if (!session.memoryWaited &&
       (waitingSessions.length > 0 || !hasRoomFor(session.server, REQUEST_BUDGET.requestVariables))) {
-    // Short of memory as a request starts while others are under way: wait in line (behind any
-    // request already waiting). Once no other request is under way it goes on (refused at its
-    // head, 503, if the memory to answer it is still missing); still short with others under way
-    // after waitMs, it gets 503 without being parsed.
+    // Short of memory as a request starts: wait in line (behind any request already waiting) for
+    // the requests under way to finish, and for connections that closed to be freed (Espruino frees
+    // a closed socket in a later turn of its idle loop: one request after another on new
+    // connections otherwise finds the last few still there). Still short after waitMs, it goes on
+    // if no other request is under way (refused at its head, 503, if the memory to answer it is
+    // still missing), else it gets 503 without being parsed.
     session.deferred = data;
     session.deferredAt = Date.now();
     waitingSessions.push(session);
@@ -79,14 +81,15 @@ function resumeWaitingSession(): void {
   var session = waitingSessions[0];
   if (session.connection.closed) {
     waitingSessions.shift();
-  } else if (requestsInProgress === 0 || hasRoomFor(session.server, REQUEST_BUDGET.requestVariables)) {
+  } else if (hasRoomFor(session.server, REQUEST_BUDGET.requestVariables) ||
+      (requestsInProgress === 0 && Date.now() - session.deferredAt >= REQUEST_BUDGET.waitMs)) {
     waitingSessions.shift();
     var data = session.deferred as string;
     var self: any = session;
     delete self.deferred;
     delete self.deferredAt;
-    // With no other request under way, waiting longer brings no memory back: onData takes the
-    // request as it is (refused at its head if the memory to answer it is missing).
+    // With room, or with no other request under way after waitMs (waiting longer brings no memory
+    // back): onData takes the request as it is (refused at its head if the memory is still missing).
     session.memoryWaited = true;
     session.onData(data);
   } else if (Date.now() - session.deferredAt >= REQUEST_BUDGET.waitMs) {

@@ -8,6 +8,7 @@ import type { WebSocket } from '../socket/WebSocket';
 import type { SocketPart } from '../socket';
 import type { HandshakePart } from '../handshake';
 import type { HttpRequest } from '../../../parts/http/HttpRequest';
+import type { HttpResponse } from '../../../parts/http/HttpResponse';
 import type { MicroWebSrv2 } from '../../../core/MicroWebSrv2';
 import { LogLevel } from '../../../core/ServerContext';
 import { forgetKept, loadPart } from '../../../core/platform/partLoader';
@@ -49,7 +50,7 @@ export class WebSockets {
     var reserve = microWebSrv2.MemoryReserveVars || 0;
     var handshake = loadPart<HandshakePart>(WS_HANDSHAKE_PART.name, WS_HANDSHAKE_PART.variables, reserve);
     if (handshake === null) {
-      response.ReturnServiceUnavailable();
+      refuseForMemory(microWebSrv2, response, WS_HANDSHAKE_PART.name);
       return;
     }
     if (!handshake.hasToken(request.Upgrade, 'websocket')) return;
@@ -69,7 +70,7 @@ export class WebSockets {
     }
     var socketPart = loadPart<SocketPart>(WS_SOCKET_PART.name, WS_SOCKET_PART.variables, reserve);
     if (socketPart === null) {
-      response.ReturnServiceUnavailable();
+      refuseForMemory(microWebSrv2, response, WS_SOCKET_PART.name);
       return;
     }
     response.SetHeader('Sec-WebSocket-Accept', handshake.acceptKey(check.key));
@@ -94,4 +95,12 @@ export class WebSockets {
     var roomToKeep = reserve + 2 * WS_HANDSHAKE_PART.variables;
     if (freeVariables(roomToKeep) < roomToKeep) forgetKept(WS_HANDSHAKE_PART.name);
   }
+}
+
+/** 503 for an upgrade whose part the free memory cannot hold, said in the log as the server's
+ *  other refusals are (the free count tells how far off it was). */
+function refuseForMemory(microWebSrv2: MicroWebSrv2, response: HttpResponse, part: string): void {
+  microWebSrv2.Log('WebSocket refused: no memory to load ' + part + ' (' + freeVariables(Infinity) + ' variables free)', LogLevel.WARNING);
+  response.SetHeader('Retry-After', 1);
+  response.ReturnServiceUnavailable();
 }
