@@ -17,7 +17,8 @@ import type { RenderPart } from '../render';
 import type { HttpRequest } from '../../../parts/http/HttpRequest';
 import type { MicroWebSrv2 } from '../../../core/MicroWebSrv2';
 import { loadPart } from '../../../core/platform/partLoader';
-import { PYHTML_RENDER_PART } from '../../../manifest';
+import { FILES_PART, PYHTML_RENDER_PART } from '../../../manifest';
+import { filesPart } from '../../../core/parts';
 import { LogLevel } from '../../../core/ServerContext';
 
 var EXTENSION = '.pyhtml';
@@ -48,19 +49,29 @@ export class PyhtmlTemplate {
     // Other methods go on to the routes and the core, which answer OPTIONS, or 405 with Allow.
     if (request.Method !== 'GET' && request.Method !== 'HEAD') return;
     if (!isPagePath(request.Path)) return;
+    // ResolvePhysicalPath throws when the files part cannot be loaded (the API has no status to
+    // give): loaded first here, a page request short of memory gets 503 like the other refusals.
+    if (filesPart(microWebSrv2) === null) {
+      refuseForMemory(microWebSrv2, request, FILES_PART.name);
+      return;
+    }
     var physicalPath: string | null = microWebSrv2.ResolvePhysicalPath(request.Path);
     // No such page (or a directory of that name, served by its default page): the routes, then the
     // static files answer, with not found as for any file.
     if (physicalPath === null || !isPagePath(physicalPath)) return;
     var part = loadPart<RenderPart>(PYHTML_RENDER_PART.name, PYHTML_RENDER_PART.variables, microWebSrv2.MemoryReserveVars || 0);
     if (part === null) {
-      microWebSrv2.Log('Template ' + request.Path + ': not enough free memory to load ' + PYHTML_RENDER_PART.name, LogLevel.WARNING);
-      request.Response.SetHeader('Retry-After', 1);
-      request.Response.ReturnServiceUnavailable();
+      refuseForMemory(microWebSrv2, request, PYHTML_RENDER_PART.name);
       return;
     }
     part.servePage(this, microWebSrv2, request, physicalPath);
   }
+}
+
+function refuseForMemory(microWebSrv2: MicroWebSrv2, request: HttpRequest, part: string): void {
+  microWebSrv2.Log('Template ' + request.Path + ': not enough free memory to load ' + part, LogLevel.WARNING);
+  request.Response.SetHeader('Retry-After', 1);
+  request.Response.ReturnServiceUnavailable();
 }
 
 function isPagePath(path: string): boolean {
