@@ -43,7 +43,10 @@ export function loadPart<Exports>(name: string, partVars: number, reserveVars: n
   var exports = takeKept(name);
   if (exports !== undefined) return exports;
   var needed = reserveVars + partVars;
-  if (freeVariables(needed) < needed) return null;
+  // Short of memory: the parts and pages nothing holds go first, however recently used (on a
+  // 4,095-variable board, the files part loaded for a page a moment ago must not keep a WebSocket
+  // out). What goes can be loaded or made again; objects still using a part keep its code alive.
+  if (freeVariables(needed) < needed && !(releaseUnheld(Infinity) && freeVariables(needed) >= needed)) return null;
   exports = require(name);
   // Out of Espruino's module cache, so that releasing it here frees it. A part added with
   // Modules.addCached (sent as text, or by the Node shim's tests) cannot be read again: it stays.
@@ -74,13 +77,23 @@ export function forgetKept(name: string): void {
 
 /** Releases the parts unused for partSettings.idleMs (from the pool's sweep). */
 export function releaseIdleParts(now: number): void {
+  releaseUnheld(now - partSettings.idleMs);
+}
+
+/** Releases what nothing holds and was last used at `usedBefore` or earlier; true when anything went. */
+function releaseUnheld(usedBefore: number): boolean {
   // Names first, deleted after: Espruino's for-in loses its place when the property it stands on is
   // deleted (measured: only the first of several names went).
   var names = Object.keys(loadedParts);
+  var released = false;
   for (var i = 0; i < names.length; i++) {
     var part = loadedParts[names[i]];
-    if (!part.holds && now - part.usedAt >= partSettings.idleMs) forgetKept(names[i]);
+    if (!part.holds && part.usedAt <= usedBefore) {
+      forgetKept(names[i]);
+      released = true;
+    }
   }
+  return released;
 }
 
 /**
