@@ -77,6 +77,20 @@ for (const rootPath of ['www', 'storage:w/']) {
       await served.text();
     });
 
+    it('is released at once, however recently used, when another part cannot be loaded for lack of memory', async () => {
+      assert.strictEqual((await fetch(app.url + '/style.css')).status, 200);
+      assert.strictEqual(loaded(), true);
+      // The HTTP part let go too: the next request must load it, with room for neither.
+      app.ctx.run("lib.forgetKept('MicroWebSrv2.http')");
+      app.ctx.setFreeVars(600);
+      const refused = await fetch(app.url + '/style.css');
+      assert.strictEqual(refused.status, 503);
+      await refused.text();
+      assert.strictEqual(loaded(), false, 'released before refusing');
+      app.ctx.setFreeVars(null);
+      assert.strictEqual((await fetch(app.url + '/style.css')).status, 200);
+    });
+
     it('ReturnFile loads it too, and a file still being sent outlives the release', async () => {
       const res = await fetch(app.url + '/raw/style.css');
       assert.strictEqual(res.status, 200);

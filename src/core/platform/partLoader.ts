@@ -46,7 +46,7 @@ export function loadPart<Exports>(name: string, partVars: number, reserveVars: n
   // Short of memory: the parts and pages nothing holds go first, however recently used (on a
   // 4,095-variable board, the files part loaded for a page a moment ago must not keep a WebSocket
   // out). What goes can be loaded or made again; objects still using a part keep its code alive.
-  if (freeVariables(needed) < needed && !(releaseUnheld(Infinity) && freeVariables(needed) >= needed)) return null;
+  if (freeVariables(needed) < needed && !(releaseUnheldParts() && freeVariables(needed) >= needed)) return null;
   exports = require(name);
   // Out of Espruino's module cache, so that releasing it here frees it. A part added with
   // Modules.addCached (sent as text, or by the Node shim's tests) cannot be read again: it stays.
@@ -78,6 +78,12 @@ export function forgetKept(name: string): void {
 /** Releases the parts unused for partSettings.idleMs (from the pool's sweep). */
 export function releaseIdleParts(now: number): void {
   releaseUnheld(now - partSettings.idleMs);
+}
+
+/** For memory short now: releases every part and page nothing holds, however recently used; true
+ *  when anything went. */
+export function releaseUnheldParts(): boolean {
+  return releaseUnheld(Infinity);
 }
 
 /** Releases what nothing holds and was last used at `usedBefore` or earlier; true when anything went. */

@@ -164,10 +164,11 @@ function sendPage(response: HttpResponse, code: number, bytes: string): void {
   response.ReturnStream(code, bytes);
 }
 
-/** The compiler part; throws (a 500 for the page) when loading it would cut into MemoryReserveVars. */
+/** The compiler part; throws MemoryShort (503 for the page, as any refusal for memory) when loading
+ *  it would cut into MemoryReserveVars. */
 function compiler(microWebSrv2: ServerContext): CompilePart {
   var part = loadPart<CompilePart>(PYHTML_COMPILE_PART.name, PYHTML_COMPILE_PART.variables, microWebSrv2.MemoryReserveVars || 0);
-  if (part === null) throw new Error('Not enough free memory to load the page compiler');
+  if (part === null) throw new (MemoryShort as any)('load the page compiler');
   return part;
 }
 

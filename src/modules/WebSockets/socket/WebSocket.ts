@@ -15,7 +15,7 @@ import { GOING_AWAY, NORMAL, isValidWireCloseCode } from './closeCodes';
 import { utf8Encode } from '../../../core/text/utf8';
 import { toBinaryString } from '../../../core/text/binary';
 import { freeVariables, variablesForBytes } from '../../../core/platform/memory';
-import { holdPart } from '../../../core/platform/partLoader';
+import { holdPart, releaseUnheldParts } from '../../../core/platform/partLoader';
 import { DEFAULT_WAIT_FRAME_TIMEOUT_SEC } from '../defaults';
 import type { HttpRequest } from '../../../parts/http/HttpRequest';
 import type { ServerContext } from '../../../core/ServerContext';
@@ -266,7 +266,8 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
   allowMessage(messageLength: number): boolean {
     if (messageLength < MEMORY_CHECK_MIN_BYTES) return true;
     var needed = (this.server.MemoryReserveVars || 0) + variablesForBytes(messageLength) * MESSAGE_COPIES;
-    return freeVariables(needed) >= needed;
+    // Parts nothing holds (the HTTP part once the upgrade is done, files, pages) go before refusing.
+    return freeVariables(needed) >= needed || (releaseUnheldParts() && freeVariables(needed) >= needed);
   }
 
   /** RFC 6455 §5.5.3: the pong carries the ping's application data, unmasked. */
