@@ -43,10 +43,11 @@ export function loadPart<Exports>(name: string, partVars: number, reserveVars: n
   var exports = takeKept(name);
   if (exports !== undefined) return exports;
   var needed = reserveVars + partVars;
-  // Short of memory: the parts and pages nothing holds go first, however recently used (on a
-  // 4,095-variable board, the files part loaded for a page a moment ago must not keep a WebSocket
-  // out). What goes can be loaded or made again; objects still using a part keep its code alive.
-  if (freeVariables(needed) < needed && !(releaseUnheldParts() && freeVariables(needed) >= needed)) return null;
+  // Short of memory: parts and pages nothing holds go first, least recently used first, however
+  // recently (on a 4,095-variable board the files part loaded for a page a moment ago must not keep
+  // a WebSocket out). What goes can be loaded or made again; objects still using a part keep its
+  // code alive, and the memory checks see the copy a new load would add.
+  if (freeVariables(needed) < needed && !releaseUnheldParts(needed)) return null;
   exports = require(name);
   // Out of Espruino's module cache, so that releasing it here frees it. A part added with
   // Modules.addCached (sent as text, or by the Node shim's tests) cannot be read again: it stays.
@@ -75,31 +76,30 @@ export function forgetKept(name: string): void {
   delete loadedParts[name];
 }
 
+/**
+ * For memory short now: releases the parts and pages nothing holds, least recently used first,
+ * until `needed` variables are free; true once they are. A page compiled a moment ago stays while
+ * an older part's release is enough (compiling it again may not fit where it was refused).
+ */
+export function releaseUnheldParts(needed: number): boolean {
+  var names = Object.keys(loadedParts).filter(function (name) { return !loadedParts[name].holds; });
+  names.sort(function (a, b) { return loadedParts[a].usedAt - loadedParts[b].usedAt; });
+  for (var i = 0; i < names.length; i++) {
+    forgetKept(names[i]);
+    if (freeVariables(needed) >= needed) return true;
+  }
+  return false;
+}
+
 /** Releases the parts unused for partSettings.idleMs (from the pool's sweep). */
 export function releaseIdleParts(now: number): void {
-  releaseUnheld(now - partSettings.idleMs);
-}
-
-/** For memory short now: releases every part and page nothing holds, however recently used; true
- *  when anything went. */
-export function releaseUnheldParts(): boolean {
-  return releaseUnheld(Infinity);
-}
-
-/** Releases what nothing holds and was last used at `usedBefore` or earlier; true when anything went. */
-function releaseUnheld(usedBefore: number): boolean {
   // Names first, deleted after: Espruino's for-in loses its place when the property it stands on is
   // deleted (measured: only the first of several names went).
   var names = Object.keys(loadedParts);
-  var released = false;
   for (var i = 0; i < names.length; i++) {
     var part = loadedParts[names[i]];
-    if (!part.holds && part.usedAt <= usedBefore) {
-      forgetKept(names[i]);
-      released = true;
-    }
+    if (!part.holds && now - part.usedAt >= partSettings.idleMs) forgetKept(names[i]);
   }
-  return released;
 }
 
 /**

@@ -14,7 +14,6 @@
 // session) exists from a request's first byte to the end of its response.
 
 import { freeVariables } from '../platform/memory';
-import { releaseUnheldParts } from '../platform/partLoader';
 import type { ServerContext } from '../ServerContext';
 
 /** A pull source of binary data: files, streams, chunked encoders. `read` returns '' or undefined at the end. */
@@ -215,9 +214,6 @@ export class Connection {
       var keep = listener.MemoryReserveVars >> 1;
       var wanted = keep + Math.ceil(2 * sliceSize / SLICE_BYTES_PER_VARIABLE);
       var affordable = (freeVariables(wanted) - keep) * SLICE_BYTES_PER_VARIABLE;
-      // Parts nothing holds go before the answer waits for the sweep: a 1 KB WebSocket echo on a
-      // 4,095-variable board otherwise waited the parts' idle time (10 s).
-      if (affordable < 2 * sliceSize && releaseUnheldParts()) affordable = (freeVariables(wanted) - keep) * SLICE_BYTES_PER_VARIABLE;
       if (affordable < 2 * sliceSize) {
         if (affordable < MIN_SLICE) return;
         if (affordable < sliceSize) sliceSize = affordable;

@@ -10,6 +10,7 @@ import { htmlEscape } from '../../../core/text/html';
 import { freeVariables, variablesForBytes } from '../../../core/platform/memory';
 import { forgetKept, isPartLoaded, keepWhileUsed, loadPart, takeKept } from '../../../core/platform/partLoader';
 import { FILES_PART, PYHTML_COMPILE_PART } from '../../../manifest';
+import { filesPart } from '../../../core/parts';
 import type { PyhtmlTemplate } from '../module';
 import type { CompilePart } from '../compile';
 import { LogLevel, ServerContext } from '../../../core/ServerContext';
@@ -99,7 +100,10 @@ export function servePage(module: PyhtmlTemplate, microWebSrv2: ServerContext, r
 
 /** The compiled page, from the cache while the file is unchanged; null when it cannot be read. */
 function loadPage(module: PyhtmlTemplate, microWebSrv2: ServerContext, physicalPath: string): CompiledTemplate | null {
-  var files: FileBackend | null = microWebSrv2.files;
+  // Not microWebSrv2.files, which throws (a 500) when the part cannot be loaded: memory short is 503.
+  var part = filesPart(microWebSrv2);
+  if (part === null) throw new (MemoryShort as any)('load ' + FILES_PART.name);
+  var files: FileBackend | null = part.files;
   var info = files.stat(physicalPath);
   if (info === null || info.dir) return null;
   var key = PAGE_KEY + physicalPath;

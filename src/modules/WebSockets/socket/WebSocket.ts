@@ -267,7 +267,7 @@ export class WebSocket implements ConnectionHandler, FrameReaderEvents {
     if (messageLength < MEMORY_CHECK_MIN_BYTES) return true;
     var needed = (this.server.MemoryReserveVars || 0) + variablesForBytes(messageLength) * MESSAGE_COPIES;
     // Parts nothing holds (the HTTP part once the upgrade is done, files, pages) go before refusing.
-    return freeVariables(needed) >= needed || (releaseUnheldParts() && freeVariables(needed) >= needed);
+    return freeVariables(needed) >= needed || releaseUnheldParts(needed);
   }
 
   /** RFC 6455 §5.5.3: the pong carries the ping's application data, unmasked. */
