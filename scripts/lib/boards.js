@@ -7,7 +7,7 @@ const path = require('path');
 
 const boardsDir = path.resolve(__dirname, '../../boards');
 
-/** Network bring-up kinds scripts/lib/network.js knows how to write. */
+/** Network bring-up kinds scripts/lib/boot-code.js knows how to write. */
 const NETWORK_KINDS = ['wifi', 'esp8266-at', 'none'];
 const WEB_FILE_STORES = ['storage', 'sd'];
 const CONSOLE_KINDS = ['serial', 'usb', 'telnet'];

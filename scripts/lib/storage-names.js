@@ -1,5 +1,5 @@
 // The URL path <-> Storage name mapping of a `storage:<prefix>` RootPath, for the tooling that
-// uploads a site to flash. It must agree with the server's (src/files/StorageBackend.ts,
+// uploads a site to flash. It must agree with the server's (src/parts/files/StorageBackend.ts,
 // storageNameFor; test/files-storage-names.test.js checks both agree): a file that maps here is found
 // by the server, and a file that cannot be mapped is reported at build time, not found missing on
 // the board.
